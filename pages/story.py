@@ -1,0 +1,5 @@
+"""Page not built yet."""
+
+from ui import chrome
+
+chrome.coming("story")
