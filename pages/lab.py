@@ -1,5 +1,301 @@
-"""Page not built yet."""
+"""The laboratory: every knob of the loop, the histogram of generation n animated in the
+browser over the real density, the measures over replicas with theory, one sentence.
 
-from ui import chrome
+Widgets -> validated params -> cached run summary -> figures. The address bar follows
+every change (``state.sync_url``), so a link reproduces the view.
+"""
 
-chrome.coming("lab")
+from __future__ import annotations
+
+from dataclasses import replace
+from time import monotonic
+
+import numpy as np
+import streamlit as st
+
+from lib import presets, summary
+from lib.engine import Scenario, default_replicas, simulate
+from lib.figures.histogram import frame_generations, histogram_figure, y_ceiling
+from lib.figures.measures import MeasureLines, measure_figure
+from lib.i18n import current_language, fmt_int, t
+from lib.params import MAX_GENERATIONS_BY_MODEL, PAGE_PARAMS
+from ui import accessible, chrome, present, share, state
+from ui.widgets import widget
+
+PAGE = "lab"
+SCENARIO_KEYS = (
+    "source",
+    "model",
+    "estimator",
+    "samples",
+    "generations",
+    "real_fraction",
+    "regime",
+    "temperature",
+    "seed",
+)
+PROGRESS_EVERY = 0.2  # seconds between two updates of the progress bar
+
+
+# -- callbacks (they run before the widgets are created, so they may set their values) --
+
+
+def _apply_preset(name: str) -> None:
+    st.session_state.update(presets.preset_values(name))
+
+
+def _new_seed() -> None:
+    seed = PAGE_PARAMS[PAGE]["seed"]
+    current = st.session_state.get("seed", seed.default)
+    # Any other seed will do; a fresh generator picks it.
+    choice = int(np.random.default_rng().integers(seed.low, seed.high, endpoint=True))
+    st.session_state["seed"] = choice if choice != current else (choice + 1) % (seed.high + 1)
+
+
+# -- the run, cached -------------------------------------------------------------------
+
+
+class _NotCached(Exception):
+    """Raised inside the cached function to look a key up without computing it."""
+
+
+def _not_cached() -> summary.LabView:
+    raise _NotCached
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_view(scenario: Scenario, _compute) -> summary.LabView:
+    """The cache proper, keyed on the scenario alone (``_compute`` is not hashed).
+
+    Exceptions are never cached, so ``_compute=_not_cached`` is a cheap look-up.
+    """
+    return _compute()
+
+
+def load_view(scenario: Scenario) -> summary.LabView:
+    """The run's view from the cache, or computed now with a progress bar.
+
+    The run is computed outside the cached function, so that the progress bar it writes
+    is not recorded and replayed by the cache on later hits.
+    """
+    try:
+        return _cached_view(scenario, _not_cached)
+    except _NotCached:
+        pass
+    text = t(
+        "lab.progress",
+        replicas=fmt_int(scenario.replicas),
+        generations=fmt_int(scenario.generations),
+    )
+    bar = st.progress(0.0, text=text)
+    last = [monotonic()]
+
+    def progress(done: float) -> None:
+        if monotonic() - last[0] >= PROGRESS_EVERY:
+            last[0] = monotonic()
+            bar.progress(min(1.0, max(0.0, done)), text=text)
+
+    run = simulate(scenario, progress=progress)
+    view = summary.lab_view(run, frame_generations(scenario.generations))
+    bar.empty()
+    return _cached_view(scenario, lambda: view)
+
+
+def scenario_of(values: dict) -> Scenario:
+    scenario = Scenario(**{key: values[key] for key in SCENARIO_KEYS})
+    return replace(scenario, replicas=default_replicas(scenario))
+
+
+# -- figures ---------------------------------------------------------------------------
+
+
+def main_chart(view: summary.LabView) -> object:
+    step = view.generations / max(1, len(view.frame_generations) - 1)
+    sampled = len(view.frame_generations) < view.generations + 1
+    slider = (
+        t("lab.chart.slider_sampled", step=fmt_int(round(step)))
+        if sampled
+        else t("lab.chart.slider")
+    )
+    titles = [
+        t("lab.chart.frame_title", generation=fmt_int(g), spread=summary.share(s))
+        for g, s in zip(view.frame_generations, view.frame_spread, strict=True)
+    ]
+    labels = {
+        key: t(f"lab.chart.{key}") for key in ("synthetic", "real", "x", "y", "play", "pause")
+    }
+    return histogram_figure(
+        view.bin_edges,
+        view.heights,
+        [str(g) for g in view.frame_generations],
+        titles,
+        view.density_x,
+        view.density_y,
+        y_max=y_ceiling(view.heights, float(np.max(view.density_y))),
+        labels={**labels, "slider": slider},
+        separators=t("lab.separators"),
+    )
+
+
+def measure_charts(view: summary.LabView) -> list:
+    labels = {
+        key: t(f"lab.measures.{key}")
+        for key in ("median", "band", "mean", "shown", "x", "theory_typical")
+    }
+    labels["theory"] = t("lab.measures.theory_line")
+    suffix = t("lab.percent_suffix")
+    figures = []
+    for name, scale, reference, unit in (
+        ("spread", 100.0, 100.0, suffix),
+        ("tails", 100.0, 100.0 * summary.REAL_TAIL_MASS, suffix),
+        ("distance", 1.0, 0.0, ""),
+    ):
+        line = view.lines[name]
+        theory_mean = view.theory_mean if name == "spread" else None
+        theory_typical = view.theory_typical if name == "spread" else None
+        figures.append(
+            measure_figure(
+                view.points,
+                MeasureLines(
+                    median=scale * line["median"],
+                    low=scale * line["low"],
+                    high=scale * line["high"],
+                    mean=scale * line["mean"],
+                    shown=scale * line["shown"],
+                    theory=None if theory_mean is None else scale * theory_mean,
+                    theory_typical=None if theory_typical is None else scale * theory_typical,
+                ),
+                title=t(f"lab.measures.{name}.title"),
+                labels=labels,
+                reference=reference,
+                suffix=unit,
+                separators=t("lab.separators"),
+            )
+        )
+    return figures
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def figures(scenario: Scenario, language: str, _view: summary.LabView) -> tuple:
+    """The page's four figures, built once per scenario and language.
+
+    Building a figure (Plotly validates every frame) costs more than the cached run;
+    ``cache_resource`` hands back the same objects without the copy and re-validation
+    that ``cache_data`` would pay on every hit. Nobody mutates them: ``present.chart``
+    copies a figure before changing it, ``st.plotly_chart`` only serialises it.
+    ``language`` is part of the key because every label is translated.
+    """
+    return main_chart(_view), measure_charts(_view)
+
+
+def table_columns(view: summary.LabView) -> dict[str, np.ndarray]:
+    """The run shown, generation by generation, for the text table and the CSV."""
+    return {
+        t("lab.table.spread"): np.round(100 * view.table["spread"], 2),
+        t("lab.table.tails"): np.round(100 * view.table["tails"], 2),
+        t("lab.table.distance"): np.round(view.table["distance"], 3),
+    }
+
+
+# -- the page --------------------------------------------------------------------------
+
+values = chrome.start_page(PAGE)
+st.title(t("lab.title"))
+if chrome.shows("prose"):
+    st.markdown(t("lab.intro"))
+
+# Embedded or projected, the knobs are hidden (the registry's widgets by their keys, see
+# ui/style.py) and the buttons and notes that go with them are not drawn at all.
+knobs = chrome.shows("controls")
+if knobs:
+    st.markdown(f"**{t('lab.presets.heading')}**")
+    for column, name in zip(st.columns(len(presets.PRESETS)), presets.PRESETS, strict=True):
+        column.button(
+            t(f"lab.preset.{name}.label"),
+            key=f"preset_{name}",
+            help=t(f"lab.preset.{name}.help"),
+            on_click=_apply_preset,
+            args=(name,),
+            width="stretch",
+        )
+
+# Side by side on a wide screen, one under the other on a phone; embedded or projected,
+# the (hidden) knobs take no column of their own.
+if knobs:
+    controls, charts = st.columns([1, 2.4], gap="large")
+else:
+    controls, charts = st.container(), st.container()
+with controls:
+    if knobs:
+        st.subheader(t("lab.controls"))
+    widget(PAGE, "source")
+    widget(PAGE, "model")
+    widget(PAGE, "estimator", disabled=values["model"] != "gaussian")
+    if knobs and values["model"] != "gaussian":
+        st.caption(t("lab.estimator_off"))
+    widget(PAGE, "samples")
+    widget(PAGE, "generations")
+    cap = MAX_GENERATIONS_BY_MODEL[values["model"]]
+    if knobs and cap < PAGE_PARAMS[PAGE]["generations"].high:
+        st.caption(t("notice.model_cap", name=t("param.generations.label"), value=fmt_int(cap)))
+    widget(PAGE, "real_fraction")
+    widget(PAGE, "regime")
+    widget(PAGE, "temperature")
+    widget(PAGE, "seed")
+    if knobs:
+        st.button(
+            t("lab.new_seed"),
+            key="new_seed",
+            help=t("lab.new_seed_help"),
+            on_click=_new_seed,
+            icon=":material/casino:",
+        )
+state.sync_url(PAGE, values)
+
+scenario = scenario_of(values)
+with charts:
+    view = load_view(scenario)
+    figure, measure_figures = figures(scenario, current_language(), view)
+    present.chart(figure, key="lab_histogram")
+    sentence = summary.sentence(
+        view.generations,
+        view.final_spread,
+        view.final_tail_mass,
+        distinct=view.final_distinct if scenario.model == "resample" else None,
+        samples=view.samples if scenario.model == "resample" else None,
+    )
+    columns = table_columns(view)
+    accessible.describe(f"**{sentence}**", columns)
+    if chrome.shows("prose"):
+        notes = [
+            t("lab.chart.shown", seed=fmt_int(scenario.seed))
+            if view.replicas > 1
+            else t("lab.chart.shown_single", seed=fmt_int(scenario.seed))
+        ]
+        if len(view.frame_generations) < view.generations + 1:
+            notes.append(
+                t(
+                    "lab.chart.sampled",
+                    generations=fmt_int(view.generations),
+                    step=fmt_int(round(view.generations / (len(view.frame_generations) - 1))),
+                )
+            )
+        st.caption(" ".join(notes))
+    if chrome.shows("export"):
+        share.downloads(figure, columns, name="lab", title=t("lab.title"), caption=sentence)
+
+with chrome.section("measures"):
+    st.subheader(t("lab.measures.heading"))
+    explain = [
+        t("lab.measures.explain", replicas=fmt_int(view.replicas))
+        if view.replicas > 1
+        else t("lab.measures.explain_single")
+    ]
+    if view.theory_mean is not None:
+        explain.append(t("lab.measures.theory"))
+    if view.replicas > 1:
+        explain.append(t("lab.measures.spread_mean"))
+    st.caption(" ".join(explain))
+    for column, chart in zip(st.columns(3), measure_figures, strict=True):
+        column.plotly_chart(chart, config={"displaylogo": False})
+    st.caption(t("lab.measures.defs"))

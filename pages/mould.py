@@ -1,5 +1,89 @@
-"""Page not built yet."""
+"""The mould: the readers' analogy at full size, a medal cast from casts of itself."""
 
-from ui import chrome
+from __future__ import annotations
 
-chrome.coming("mould")
+import streamlit as st
+
+from lib import mould
+from lib.figures.mould import mould_figure
+from lib.i18n import current_language, fmt_percent, t
+from ui import chrome, present, state
+from ui.widgets import widget
+
+KNOBS = ("points", "coarseness", "generations", "real_fraction", "seed")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cast_run(
+    points: int, coarseness: float, generations: int, real_fraction: float, seed: int
+) -> mould.MouldRun:
+    return mould.run(points, coarseness, generations, real_fraction, seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def figure(values: dict, language: str):
+    """The page's animation for these settings, in ``language`` (cached as built)."""
+    run = cast_run(*(values[key] for key in KNOBS))
+    return mould_figure(
+        run.pictures,
+        run.detail,
+        run.expected,
+        detail_hover=[
+            t("mould.hover_detail", generation=n, kept=fmt_percent(v))
+            for n, v in enumerate(run.detail)
+        ],
+        expected_hover=[t("mould.hover_expected", kept=fmt_percent(v)) for v in run.expected],
+        picture_title=t("mould.picture_title"),
+        detail_title=t("mould.detail_title"),
+        detail_name=t("mould.detail_name"),
+        expected_name=t("mould.expected_name"),
+        generation_axis=t("mould.generation_axis"),
+        detail_axis=t("mould.detail_axis"),
+        percent_suffix=t("mould.percent_suffix"),
+        slider_prefix=t("mould.slider_prefix"),
+        play_label=t("mould.play"),
+        pause_label=t("mould.pause"),
+    )
+
+
+values = chrome.start_page("mould")
+st.title(t("nav.mould"))
+st.markdown(t("mould.intro"))
+
+columns = st.columns(len(KNOBS))
+values = {
+    key: widget("mould", key, container=column) for key, column in zip(KNOBS, columns, strict=True)
+}
+state.sync_url("mould", values)
+
+st.caption(t("mould.how_to_read"))
+if present.active():  # the classroom: Previous / Next, one generation a step
+    present.chart(figure(values, current_language()), key="mould_chart")
+else:
+    st.plotly_chart(
+        figure(values, current_language()),
+        key="mould_chart",
+        width="stretch",
+        config={"displaylogo": False},
+    )
+
+run = cast_run(*(values[key] for key in KNOBS))
+st.markdown(
+    t(
+        "mould.summary",
+        generations=values["generations"],
+        kept=fmt_percent(run.detail[-1]),
+        expected=fmt_percent(run.expected[-1]),
+    )
+)
+if values["real_fraction"] > 0:
+    floor = mould.detail_floor(values["points"], values["coarseness"], values["real_fraction"])
+    st.markdown(
+        t("mould.floor", share=fmt_percent(values["real_fraction"]), floor=fmt_percent(floor))
+    )
+else:
+    st.markdown(t("mould.no_floor"))
+
+st.subheader(t("mould.explain_title"))
+st.markdown(t("mould.explain"))
+st.caption(t("mould.measure_note"))

@@ -1,5 +1,214 @@
-"""Page not built yet."""
+"""The story (default page): the finding in plain words, the loop in three steps, and the
+hero, where the cast of a medal and the histogram of the data wear out together."""
 
-from ui import chrome
+from __future__ import annotations
 
-chrome.coming("story")
+import json
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from lib import mould
+from lib.engine import Scenario, default_replicas, simulate
+from lib.figures.hero import hero_figure
+from lib.i18n import current_language, fmt_int, fmt_percent, t
+from lib.params import PAGE_PARAMS
+from lib.sources import get_source
+from ui import chrome, present, state
+from ui.widgets import widget
+
+PAGE = "story"
+KNOBS = ("source", "samples", "generations", "real_fraction", "seed")
+# The picture keeps the Mould page's own defaults for what the story does not set.
+POINTS = PAGE_PARAMS["mould"]["points"].default
+COARSENESS = PAGE_PARAMS["mould"]["coarseness"].default
+
+# Plays the hero once per figure, when it comes into view: finds it in this document
+# (``st.html`` is not iframed) and presses its own Play button. Not for visitors whose
+# system asks for reduced motion (they see still pictures), nor in presentation mode.
+AUTOPLAY = """<script>
+(() => {
+  const meta = %s;
+  if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) return;
+  const played = (window.copyHeroPlayed = window.copyHeroPlayed || new Set());
+  if (played.has(meta)) return;
+  const start = (plot) => {
+    if (played.has(meta)) return;
+    played.add(meta);
+    plot.querySelector(".updatemenu-button")
+      .dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  };
+  let tries = 0;
+  const timer = setInterval(() => {
+    tries += 1;
+    const plot = document.querySelector(".st-key-hero .js-plotly-plot");
+    const ready = plot && plot._fullLayout && plot.layout.meta === meta
+      && plot.querySelector(".updatemenu-button");
+    if (ready) {
+      clearInterval(timer);
+      // Start when at least a third of the chart is on screen.
+      const watch = new IntersectionObserver((seen) => {
+        if (seen.some((entry) => entry.isIntersecting)) {
+          watch.disconnect();
+          start(plot);
+        }
+      }, { threshold: 0.33 });
+      watch.observe(plot);
+    } else if (tries > 150) {
+      clearInterval(timer);
+    }
+  }, 100);
+})();
+</script>"""
+
+
+def scenario_of(values: dict) -> Scenario:
+    scenario = Scenario(
+        source=values["source"],
+        model="gaussian",
+        samples=values["samples"],
+        generations=values["generations"],
+        real_fraction=values["real_fraction"],
+        seed=values["seed"],
+    )
+    return replace(scenario, replicas=default_replicas(scenario))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def story_run(values: dict) -> dict:
+    """What the hero and the result sentence need, for these settings."""
+    run = simulate(scenario_of(values))
+    cast = mould.run(
+        POINTS, COARSENESS, values["generations"], values["real_fraction"], values["seed"]
+    )
+    source = get_source(values["source"])
+    x = np.linspace(*source.plot_range, 161)
+    return {
+        "pictures": cast.pictures,
+        "detail": cast.detail,
+        "bin_edges": run.bin_edges,
+        "histograms": run.histogram_first,
+        "real_x": x,
+        "real_density": source.pdf(x),
+        "spread": float(run.spread[-1, 0]),
+        "median_spread": float(np.median(run.spread[-1])),
+        "replicas": run.scenario.replicas,
+    }
+
+
+def meta_of(values: dict) -> str:
+    return "hero-" + "-".join(str(values[key]) for key in KNOBS)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def figure(values: dict, language: str):
+    """The hero for these settings in ``language``, built once and cached."""
+    data = story_run(values)
+    labels = {
+        key: t(f"story.{key}")
+        for key in (
+            "picture_title",
+            "histogram_title",
+            "data_name",
+            "real_name",
+            "value_axis",
+            "density_axis",
+            "bar_hover",
+            "separators",
+            "slider_prefix",
+        )
+    }
+    return hero_figure(
+        data["pictures"],
+        data["bin_edges"],
+        data["histograms"],
+        data["real_x"],
+        data["real_density"],
+        **labels,
+        play_label=t("story.play"),
+        pause_label=t("story.pause"),
+        meta=meta_of(values),
+    )
+
+
+values = chrome.start_page(PAGE)
+st.title(t("nav.story"))
+if chrome.shows("prose"):
+    st.markdown(f"**{t('story.lead')}** {t('story.finding')}")
+    st.markdown(
+        f"**{t('story.loop_title')}**\n"
+        + "\n".join(
+            f"{n}. {t(f'story.step_{step}')}"
+            for n, step in enumerate(("learn", "generate", "repeat"), start=1)
+        )
+    )
+
+# The knobs sit in a folded panel under the hero: ``values`` already holds what they
+# show (``start_page`` reads the widgets' state), so the hero can be drawn first.
+values = {key: values[key] for key in KNOBS}
+data = story_run(values)
+with st.container(key="hero"):
+    if present.active():  # the classroom: Previous / Next, one generation a step
+        present.chart(figure(values, current_language()), key="hero_chart")
+    else:
+        st.plotly_chart(
+            figure(values, current_language()),
+            key="hero_chart",
+            width="stretch",
+            config={"displaylogo": False},
+        )
+if not present.active():
+    st.html(AUTOPLAY % json.dumps(meta_of(values)), unsafe_allow_javascript=True)
+st.caption(
+    t(
+        "story.hero_caption",
+        points=fmt_int(POINTS),
+        samples=fmt_int(values["samples"]),
+        share=fmt_percent(values["real_fraction"]),
+    )
+)
+st.markdown(
+    t(
+        "story.result",
+        generations=fmt_int(values["generations"]),
+        spread=fmt_percent(data["spread"]),
+        replicas=fmt_int(data["replicas"]),
+        median=fmt_percent(data["median_spread"]),
+        kept=fmt_percent(data["detail"][-1]),
+    )
+)
+
+if chrome.shows("prose"):
+    st.markdown(t("story.why"))
+    st.caption(t("story.citation"))
+    st.subheader(t("story.analogy_title"))
+    st.markdown(
+        "\n".join(f"- {t(f'story.analogy_{point}')}" for point in ("detail", "cast", "fresh"))
+    )
+
+with chrome.section("controls"), st.expander(t("story.settings"), icon=":material/tune:"):
+    columns = st.columns(len(KNOBS))
+    chosen = {key: widget(PAGE, key, container=c) for key, c in zip(KNOBS, columns, strict=True)}
+state.sync_url(PAGE, chosen)
+
+if chrome.shows("prose"):
+    st.page_link(
+        "pages/lab.py",
+        label=t("story.lab_link"),
+        icon=":material/science:",
+        query_params=state.share_query("lab", {**chosen, "model": "gaussian"}),
+    )
+    st.page_link(
+        "pages/mould.py",
+        label=t("story.mould_link"),
+        icon=":material/content_copy:",
+        query_params=state.share_query(
+            "mould",
+            {
+                "generations": chosen["generations"],
+                "real_fraction": chosen["real_fraction"],
+                "seed": chosen["seed"],
+            },
+        ),
+    )

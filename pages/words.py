@@ -1,5 +1,137 @@
-"""Page not built yet."""
+"""Words that vanish: model collapse of a unigram language model on real word frequencies
+(English or French, the page's language), sampled at a temperature like an LLM.
 
-from ui import chrome
+Widgets -> validated params -> cached run (``lib.words``) -> one animated figure
+(``lib.figures.words``). The address bar follows every change (``state.sync_url``).
+"""
 
-chrome.coming("words")
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from lib import words
+from lib.figures.words import words_figure
+from lib.i18n import current_language, fmt_int, fmt_percent, t
+from ui import chrome, present, state
+from ui.widgets import widget
+
+PAGE = "words"
+KEYS = ("samples", "generations", "real_fraction", "regime", "temperature", "seed")
+REPLICAS = 4  # the run told in detail and three more, drawn thin
+ONE_IN_A_MILLION = 1e-6
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_run(scenario: words.WordsScenario) -> words.WordsRun:
+    return words.simulate(scenario)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_figure(scenario: words.WordsScenario, language: str) -> object:
+    """The animated figure of a run, in ``language`` (part of the cache key)."""
+    run = load_run(scenario)
+    frames = words.frame_generations(scenario.generations)
+    step = round(scenario.generations / max(1, len(frames) - 1))
+    labels = {
+        key: t(f"words.chart.{key}")
+        for key in (
+            "real",
+            "model",
+            "other_runs",
+            "rank",
+            "per_million",
+            "alive",
+            "entropy",
+            "generation",
+            "alive_title",
+            "entropy_title",
+            "hover_curve",
+            "hover_alive",
+            "hover_entropy",
+            "play",
+            "pause",
+        )
+    }
+    labels["slider"] = (
+        t("words.chart.slider_sampled", step=fmt_int(step))
+        if len(frames) < scenario.generations + 1
+        else t("words.chart.slider")
+    )
+    return words_figure(
+        run.ranks,
+        run.real_curve,
+        run.model_curve[frames],
+        run.generations,
+        run.alive,
+        run.entropy,
+        float(run.entropy[0, 0]),
+        frames,
+        [fmt_int(g) for g in frames],
+        [words.frame_title(run, int(g)) for g in frames],
+        [words.frame_text(run, int(g)) for g in frames],
+        labels=labels,
+        separators=t("words.separators"),
+    )
+
+
+values = chrome.start_page(PAGE)
+st.title(t("nav.words"))
+if chrome.shows("prose"):
+    st.markdown(t("words.lede"))
+
+# The settings sit above the chart, three a row, so that the tall chart gets the width.
+with st.expander(t("words.controls"), icon=":material/tune:", expanded=True):
+    for row in (KEYS[:3], KEYS[3:]):
+        for key, column in zip(row, st.columns(3, gap="medium"), strict=True):
+            widget(PAGE, key, container=column)
+state.sync_url(PAGE, values)
+
+language = current_language()
+scenario = words.WordsScenario(
+    language=language, replicas=REPLICAS, **{key: values[key] for key in KEYS}
+)
+run = load_run(scenario)
+with st.container():
+    present.chart(load_figure(scenario, language), key="words_chart")
+    st.markdown(f"**{words.summary(run)}**")
+    notes = [t("words.shown", seed=fmt_int(scenario.seed), others=fmt_int(REPLICAS - 1))]
+    frames = words.frame_generations(scenario.generations)
+    if len(frames) < scenario.generations + 1:
+        notes.append(
+            t(
+                "words.sampled",
+                generations=fmt_int(scenario.generations),
+                step=fmt_int(round(scenario.generations / (len(frames) - 1))),
+            )
+        )
+    notes.append(t("words.rare_note"))
+    st.caption(" ".join(notes))
+
+if chrome.shows("prose"):
+    samples = fmt_int(scenario.samples)
+    st.subheader(t("words.how.heading"))
+    st.markdown(
+        "\n".join(
+            f"{n}. {t(f'words.how.{step}', samples=samples)}"
+            for n, step in enumerate(("real", "count", "write", "repeat"), start=1)
+        )
+    )
+    st.subheader(t("words.read.heading"))
+    st.markdown(t("words.read.body"))
+    st.subheader(t("words.why.heading"))
+    chance = -math.expm1(scenario.samples * math.log1p(-ONE_IN_A_MILLION))
+    st.markdown(
+        t(
+            "words.why.body",
+            samples=samples,
+            chance=fmt_percent(chance, 1),
+            expected=fmt_int(round(words.expected_distinct(run.real, scenario.samples))),
+            vocabulary=fmt_int(run.words.size),
+        )
+    )
+    st.markdown(t("words.why.research"))
+    st.subheader(t("words.refs.heading"))
+    st.markdown("\n".join(f"- {t(f'words.refs.{ref}')}" for ref in ("shumailov", "dohmatob")))
+st.caption(t("words.refs.data"))

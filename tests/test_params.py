@@ -78,6 +78,15 @@ def test_slow_models_are_capped():
     assert [n.reason for n in notices] == ["model_cap"]
 
 
+def test_accumulate_caps_the_pool_of_models_that_keep_it():
+    query = {"model": "kde", "regime": "accumulate", "samples": "10000", "generations": "1000"}
+    values, notices = params.parse(query, "lab")
+    assert values["generations"] * values["samples"] <= params.MAX_POOL_BY_MODEL["kde"]
+    assert [n.reason for n in notices] == ["model_cap"]
+    values, notices = params.parse({**query, "model": "gaussian"}, "lab")
+    assert values["generations"] == 1000 and notices == []
+
+
 def test_every_parameter_and_option_has_words_in_the_catalogue():
     english = catalogue("en")
     for key, param in params.REGISTRY.items():

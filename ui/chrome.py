@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import params as registry
 from lib.i18n import LANGUAGES, fmt_number, fmt_percent, pick_language, t, use_language
-from ui import state
+from ui import share, state, style
 
 # (page name, script, url_path, icon); page names are the catalogue's ``nav.<name>``.
 PAGES = (
@@ -21,6 +21,40 @@ PAGES = (
     ("maths", "pages/maths.py", "maths", ":material/functions:"),
 )
 _LANGUAGE_WIDGET = "lang_switch"
+_VIEW_KEYS = ("lang", "present", "embed")
+
+# What each view mode strips from a page: ONE declarative list (like TensorFlow
+# Playground's hideable controls). A page asks ``shows(group)`` before drawing a group, or
+# wraps it in ``section(group)``; the stylesheet (ui/style.py) hides the rest: the sidebar
+# ("navigation"), the page's widgets, which carry their registry keys ("controls"), the
+# share panel and the download buttons.
+GROUPS = ("navigation", "controls", "prose", "measures", "share", "export")
+HIDDEN: dict[str, frozenset[str]] = {
+    # a chart inside a news article: the chart, one line of text, a link to the full lab
+    "embed": frozenset({"navigation", "controls", "prose", "measures", "share", "export"}),
+    # a projector: the chart, the generation in large type, Previous / Next / Play
+    "present": frozenset({"navigation", "controls", "prose", "measures", "share", "export"}),
+}
+
+
+def hidden_groups() -> frozenset[str]:
+    """The groups this run's view mode strips (none on a normal page)."""
+    hidden: frozenset[str] = frozenset()
+    for mode, groups in HIDDEN.items():
+        if state.view_value(mode):
+            hidden |= groups
+    return hidden
+
+
+def shows(group: str) -> bool:
+    """Whether this view draws ``group`` (one of ``GROUPS``)."""
+    return group not in hidden_groups()
+
+
+def section(group: str):
+    """A container for ``group`` that the view's stylesheet hides when the mode says so;
+    keeps widgets inside it alive (their values stay in the URL)."""
+    return st.container(key=style.group_key(group))
 
 
 def resolve_view() -> str:
@@ -47,6 +81,8 @@ def make_pages() -> list[st.Page]:
 
 def sidebar(pages: list[st.Page]) -> None:
     """Links to every page (keeping the language) and the language switch."""
+    if not shows("navigation"):
+        return  # embedded or projected: no sidebar at all
     lang = state.view_value("lang")
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
@@ -58,7 +94,7 @@ def sidebar(pages: list[st.Page]) -> None:
             t("app.language"),
             LANGUAGES,
             key=_LANGUAGE_WIDGET,
-            format_func=lambda code: t(f"app.language_name.{code}"),
+            format_func={code: t(f"app.language_name.{code}") for code in LANGUAGES}.__getitem__,
             selection_mode="single",
             on_change=_switch_language,
         )
@@ -106,7 +142,22 @@ def start_page(page: str) -> dict[str, Any]:
     """
     use_language(resolve_view())
     values = state.page_params(page)
+    controls = [key for key in registry.PAGE_PARAMS[page] if key not in _VIEW_KEYS]
+    style.inject(
+        style.stylesheet(
+            embed=bool(state.view_value("embed")),
+            present=bool(state.view_value("present")),
+            hidden=hidden_groups(),
+            controls=controls,
+        )
+    )
     show_notices()
+    path = next(p for name, _, p, _ in PAGES if name == page)
+    paths = [p for _, _, p, _ in PAGES]
+    if shows("share"):
+        share.panel(page, values, path, paths)
+    if state.view_value("embed"):
+        share.full_view_link(page, values, path, paths)
     return values
 
 

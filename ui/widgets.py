@@ -26,12 +26,15 @@ def widget(page: str, key: str, *, container: Any = st, disabled: bool = False) 
     label = t(f"param.{key}.label")
     if isinstance(param, registry.Choice):
         options = list(param.options)
+        # Labels resolved now, in this run's language: AppTest calls format_func later,
+        # from another thread.
+        labels = {option: t(f"param.{key}.options.{option}") for option in options}
         if len(options) <= 2:
             return container.segmented_control(
                 label,
                 options,
                 key=key,
-                format_func=lambda option: t(f"param.{key}.options.{option}"),
+                format_func=labels.__getitem__,
                 help=_help(key),
                 disabled=disabled,
                 selection_mode="single",
@@ -40,7 +43,7 @@ def widget(page: str, key: str, *, container: Any = st, disabled: bool = False) 
             label,
             options,
             key=key,
-            format_func=lambda option: t(f"param.{key}.options.{option}"),
+            format_func=labels.__getitem__,
             help=_help(key),
             disabled=disabled,
         )

@@ -1,0 +1,103 @@
+"""Engine throughput as a ratio to raw ``rng.standard_normal``, and the largest runs.
+
+Run: ``python bench/engine.py`` (add ``--quick`` to skip the largest runs).
+
+1. Throughput: ``simulate`` (Gaussian, replace, 100 generations, 1,000 samples, 100
+   replicas) against drawing the same 10⁷ standard normals with ``rng.standard_normal``,
+   measured in the same run, alternately, best of several rounds (the host is shared).
+   The ratio is engine samples per second over raw draws per second; the goal is 0.8.
+2. The largest run the laboratory's registry allows for each model and regime (the most
+   samples, the most generations left by the caps, ``default_replicas``), in its
+   plainest form and with real data, heavy tails and a temperature: wall time, CPU time
+   and peak memory (tracemalloc). Each must stay under 10 s.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lib import params
+from lib.engine import Scenario, default_replicas, simulate
+
+LIMIT_SECONDS = 10.0
+
+
+def throughput(rounds: int = 15) -> None:
+    """Best of ``rounds`` alternating measurements, in CPU time and in wall time."""
+    scenario = Scenario(samples=1_000, generations=100, replicas=100, seed=1)
+    rng = np.random.default_rng(0)
+    shape = (scenario.replicas, scenario.samples)
+    best = {"raw": [np.inf, np.inf], "engine": [np.inf, np.inf]}
+
+    def timed(key, work):
+        wall, cpu = time.perf_counter(), time.process_time()
+        work()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        best[key] = [min(best[key][0], cpu), min(best[key][1], wall)]
+
+    def raw():
+        for _ in range(scenario.generations):
+            rng.standard_normal(shape)
+
+    simulate(scenario)  # warm up
+    for _ in range(rounds):
+        timed("raw", raw)
+        timed("engine", lambda: simulate(scenario))
+    draws = scenario.samples * scenario.generations * scenario.replicas
+    for i, clock in enumerate(("cpu", "wall")):
+        raw_s, engine_s = best["raw"][i], best["engine"][i]
+        print(
+            f"{clock:4}: raw standard_normal {draws / raw_s / 1e6:6.1f} M/s, "
+            f"simulate {draws / engine_s / 1e6:6.1f} M/s, ratio {raw_s / engine_s:.2f}"
+        )
+    print("goal: ratio >= 0.8")
+
+
+def largest_runs() -> bool:
+    ok = True
+    print(
+        f"\n{'model':9} {'regime':10} {'variant':12} {'M':>6} {'n':>5} {'reps':>4} "
+        f"{'wall s':>7} {'cpu s':>6} {'peak MB':>8}"
+    )
+    variants = {
+        "plain": {"source": "normal"},
+        "real+tails": {"source": "heavy_tails", "real_fraction": "0.5", "temperature": "0.5"},
+    }
+    for model in params.MODELS:
+        for regime in ("replace", "accumulate"):
+            for label, extra in variants.items():
+                query = {"model": model, "regime": regime, "samples": "10000"}
+                query["generations"] = "1000"
+                values, _ = params.parse({**query, **extra}, "lab")
+                fields = Scenario.__dataclass_fields__
+                scenario = Scenario(**{k: v for k, v in values.items() if k in fields})
+                scenario = replace(scenario, replicas=default_replicas(scenario))
+                tracemalloc.start()
+                wall, cpu = time.perf_counter(), time.process_time()
+                simulate(scenario)
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                peak = tracemalloc.get_traced_memory()[1] / 1e6
+                tracemalloc.stop()
+                flag = "" if wall < LIMIT_SECONDS else "  <-- over budget"
+                ok &= wall < LIMIT_SECONDS
+                print(
+                    f"{model:9} {regime:10} {label:12} {scenario.samples:6d} "
+                    f"{scenario.generations:5d} {scenario.replicas:4d} {wall:7.2f} "
+                    f"{cpu:6.2f} {peak:8.1f}{flag}",
+                    flush=True,
+                )
+    return ok
+
+
+if __name__ == "__main__":
+    throughput()
+    if "--quick" not in sys.argv:
+        sys.exit(0 if largest_runs() else 1)

@@ -1,0 +1,132 @@
+"""How fast the Story paints its hero, against a bare one-bar Plotly page.
+
+Serves the app and a reference app (a Streamlit script holding one Plotly bar chart and
+nothing else, written to a temporary directory), then loads each page in headless
+Chromium several times, alternating, and records the time from navigation start to the
+first paint of the chart (the first ``.js-plotly-plot`` holding its drawn SVG; for the
+Story, the hero with its picture). The Story's cache is warmed by one load first, so this
+is the cached page a reader of an article meets. Prints the medians and their ratio
+(the goal: at most 1.25).
+
+    python bench/story_paint.py [--loads 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    free_port,
+    start_app,
+    wait_healthy,
+)
+
+GOAL = 1.25
+REFERENCE = """import plotly.graph_objects as go
+import streamlit as st
+
+st.plotly_chart(go.Figure(go.Bar(x=["a"], y=[1])))
+"""
+
+# Records, in the page itself, the first animation frame in which the chart's drawn SVG
+# is present (performance.now() is measured from navigation start).
+PROBE = """
+(() => {
+  const selector = window.location.port === "%(story)s"
+    ? ".st-key-hero .js-plotly-plot .main-svg image"
+    : ".js-plotly-plot .main-svg .trace";
+  const tick = () => {
+    if (document.querySelector(selector)) window.__chartPaint = performance.now();
+    else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();
+"""
+
+
+def serve_reference(port: int, folder: Path) -> subprocess.Popen:
+    script = folder / "one_bar.py"
+    script.write_text(REFERENCE, encoding="utf-8")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
+    return subprocess.Popen(
+        command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def paint_time(browser, url: str, probe: str) -> float:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(probe)
+    tab = context.new_page()
+    try:
+        tab.goto(url)
+        tab.wait_for_function("window.__chartPaint !== undefined", timeout=60_000)
+        return float(tab.evaluate("window.__chartPaint"))
+    finally:
+        context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loads", type=int, default=5, help="loads of each page")
+    loads = parser.parse_args().loads
+    from playwright.sync_api import sync_playwright
+
+    story_port, reference_port = free_port(), free_port()
+    story_url = f"http://127.0.0.1:{story_port}"
+    reference_url = f"http://127.0.0.1:{reference_port}"
+    probe = PROBE % {"story": story_port}
+    with tempfile.TemporaryDirectory() as folder:
+        story = start_app(story_port)
+        reference = serve_reference(reference_port, Path(folder))
+        try:
+            wait_healthy(story_url, story)
+            wait_healthy(reference_url, reference)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+                )
+                # Warm both servers (imports, the Story's cache), then alternate.
+                paint_time(browser, f"{story_url}/?lang=en", probe)
+                paint_time(browser, reference_url, probe)
+                times: dict[str, list[float]] = {"story": [], "reference": []}
+                for _ in range(loads):
+                    times["story"].append(paint_time(browser, f"{story_url}/?lang=en", probe))
+                    times["reference"].append(paint_time(browser, reference_url, probe))
+                browser.close()
+        finally:
+            for process in (story, reference):
+                process.terminate()
+                process.wait(timeout=15)
+    story_ms = statistics.median(times["story"])
+    reference_ms = statistics.median(times["reference"])
+    print(f"story (cached) first chart paint: median {story_ms:.0f} ms of {times['story']}")
+    print(f"one-bar reference page:           median {reference_ms:.0f} ms of {times['reference']}")
+    ratio = story_ms / reference_ms
+    verdict = "within" if ratio <= GOAL else "OVER"
+    print(f"ratio story / reference = {ratio:.2f} ({verdict} the {GOAL} goal)")
+
+
+if __name__ == "__main__":
+    main()

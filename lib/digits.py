@@ -1,0 +1,319 @@
+"""Digits that blur: the collapse loop on handwritten digits.
+
+The real world is half of the 1,797 handwritten digits (8 × 8 pixels, ink 0 to 16) that
+scikit-learn ships; the other half trains, once, the judge: a logistic regression that
+says which digit a drawing shows and how sure it is. Generation 0's data D₀ are
+``samples`` draws of real digits. For n = 1, 2, …, model n learns from D_{n−1} (replace)
+or from D₀ ∪ … ∪ D_{n−1} (accumulate): a PCA of the pixels, then a Gaussian mixture of
+``components`` components in that PCA space. Both are refitted every generation, as in
+the paper's loop where a model keeps nothing from the real world but what reaches it
+through its training data. D_n is ``round(real_fraction × samples)`` fresh real digits
+plus the model's drawings, mapped back to pixels and clipped to the ink range.
+
+Measures (each (generations + 1, replicas), row 0 for D₀):
+- diversity: mean distance between two drawings of D_n over that of two real digits;
+- recognised: share of D_n the judge names with probability at least ``CONFIDENT``;
+- class_share: share of D_n the judge assigns to each digit (its best guess).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from scipy.spatial.distance import pdist
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.mixture import GaussianMixture
+from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
+
+INK = 16.0  # pixel values run from 0 (paper) to 16 (full ink)
+SIDE = 8  # digits are SIDE × SIDE pixels
+DIGITS = 10
+PCA_DIMENSIONS = 20  # keeps about 90 % of the real digits' pixel variance (World)
+CONFIDENT = 0.9  # the judge "recognises" a drawing when it is at least this sure
+VANISHED = 0.025  # a digit has vanished when under a quarter of its real share (1 in 10)
+DIVERSITY_SUBSAMPLE = 250  # drawings whose pairwise distances estimate diversity
+GALLERY = 50  # drawings of replica 0 kept per generation for the picture
+JUDGE_SPLIT_SEED = 0  # the split real world / judge is fixed, whatever the visitor's seed
+REGIMES = ("replace", "accumulate")
+# The page's knobs (their names in lib/params.py), all fields of DigitsScenario.
+KNOBS = ("components", "samples", "generations", "real_fraction", "regime", "seed")
+# In the accumulate regime a model learns from at most this many digits of the pile,
+# drawn at random (every generation keeps its share of the pile, the real D₀ included).
+PILE_CAP = 2_000
+DEFAULT_FILE = Path(__file__).parent / "data" / "digits_default.npz"
+REG_COVAR = 1e-4  # added to every covariance's diagonal, keeps EM away from singularities
+
+
+@dataclass(frozen=True)
+class DigitsScenario:
+    components: int = 10  # Gaussian components of each generation's mixture
+    samples: int = 300  # drawings a generation (its training data for the next)
+    generations: int = 20  # n after generation 0
+    real_fraction: float = 0.0  # share of fresh real digits in each generation's data
+    regime: str = "replace"  # replace | accumulate
+    replicas: int = 3  # independent chains, for the bands
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class DigitsRun:
+    scenario: DigitsScenario
+    diversity: np.ndarray  # (generations + 1, replicas)
+    recognised: np.ndarray  # (generations + 1, replicas)
+    class_share: np.ndarray  # (generations + 1, replicas, DIGITS)
+    # Replica 0's first GALLERY drawings of each generation, ordered by the judge's digit,
+    # as ink levels 0–255 (for the picture only).
+    gallery: np.ndarray  # (generations + 1, GALLERY, SIDE, SIDE) uint8
+    gallery_digit: np.ndarray  # (generations + 1, GALLERY) the judge's digit for each
+
+
+@dataclass(frozen=True)
+class World:
+    """The real digits the loop draws from, and the judge trained on the other half."""
+
+    total: int  # digits scikit-learn ships, both halves
+    pixels: np.ndarray  # (n, SIDE * SIDE) real-world digits
+    labels: np.ndarray  # (n,)
+    judge: LogisticRegression
+    judge_accuracy: float  # on the real-world half, which the judge never saw
+    typical_distance: float  # mean distance between two real-world digits
+    recognised: float  # share of real-world digits the judge recognises with confidence
+    class_share: np.ndarray  # (DIGITS,) share of real-world digits it takes for each digit
+    pca_variance: float  # share of the real digits' pixel variance PCA_DIMENSIONS keep
+
+
+@cache
+def world() -> World:
+    """Split the digits once: the judge learns on one half, the loop lives on the other."""
+    pixels, labels = load_digits(return_X_y=True)
+    judge_x, world_x, judge_y, world_y = train_test_split(
+        pixels, labels, test_size=0.5, stratify=labels, random_state=JUDGE_SPLIT_SEED
+    )
+    judge = LogisticRegression(C=10.0, max_iter=5_000).fit(judge_x / INK, judge_y)
+    probabilities = judge.predict_proba(world_x / INK)
+    guess = probabilities.argmax(axis=1)
+    return World(
+        total=len(pixels),
+        pixels=world_x,
+        labels=world_y,
+        judge=judge,
+        judge_accuracy=float(np.mean(guess == world_y)),
+        typical_distance=float(pdist(world_x).mean()),
+        recognised=float(np.mean(probabilities.max(axis=1) >= CONFIDENT)),
+        class_share=np.bincount(guess, minlength=DIGITS) / len(guess),
+        pca_variance=float(PCA(PCA_DIMENSIONS).fit(world_x).explained_variance_ratio_.sum()),
+    )
+
+
+def judge_digits(drawings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The judge's best guess for each drawing, and how sure it is."""
+    probabilities = world().judge.predict_proba(drawings / INK)
+    return probabilities.argmax(axis=1), probabilities.max(axis=1)
+
+
+def diversity(drawings: np.ndarray, rng: np.random.Generator) -> float:
+    """Mean distance between two drawings, over that between two real digits."""
+    if len(drawings) > DIVERSITY_SUBSAMPLE:
+        drawings = drawings[rng.choice(len(drawings), DIVERSITY_SUBSAMPLE, replace=False)]
+    return float(pdist(drawings).mean() / world().typical_distance)
+
+
+def _seed(rng: np.random.Generator) -> int:
+    return int(rng.integers(2**31 - 1))
+
+
+@dataclass(frozen=True)
+class Model:
+    """One generation's model: a PCA of the pixels and a Gaussian mixture of its codes."""
+
+    pca: PCA
+    mixture: GaussianMixture
+
+    def draw(self, count: int, rng: np.random.Generator) -> np.ndarray:
+        """``count`` drawings in pixel space, clipped to the ink range, in random order."""
+        if count == 0:
+            return np.empty((0, SIDE * SIDE))
+        self.mixture.random_state = _seed(rng)
+        codes, _ = self.mixture.sample(count)  # grouped by component: shuffled below
+        pixels = np.clip(self.pca.inverse_transform(codes), 0.0, INK)
+        return pixels[rng.permutation(count)]
+
+
+def _carried_over(previous: Model, pca: PCA) -> dict[str, np.ndarray]:
+    """``previous``'s mixture expressed in the codes of ``pca``: a starting point for EM."""
+    old = previous.mixture
+    turn = pca.components_ @ previous.pca.components_.T  # (new dims, old dims)
+    shift = (previous.pca.mean_ - pca.mean_) @ pca.components_.T
+    means = old.means_ @ turn.T + shift
+    covariances = turn @ old.covariances_ @ turn.T + REG_COVAR * np.eye(len(turn))
+    return {
+        "weights_init": old.weights_,
+        "means_init": means,
+        "precisions_init": np.linalg.inv(covariances),
+    }
+
+
+def fit(
+    training: np.ndarray,
+    components: int,
+    rng: np.random.Generator,
+    previous: Model | None = None,
+) -> Model:
+    """Fit PCA + mixture to ``training``. EM starts from k-means++ centres, or from
+    ``previous`` when given (the accumulate regime, where the pile grows by one
+    generation at a time and the last model is already close to the answer)."""
+    pca = PCA(n_components=PCA_DIMENSIONS, random_state=_seed(rng))
+    codes = pca.fit_transform(training)
+    start = {} if previous is None else _carried_over(previous, pca)
+    mixture = GaussianMixture(
+        n_components=components,
+        covariance_type="full",
+        reg_covar=REG_COVAR,
+        init_params="k-means++",
+        random_state=_seed(rng),
+        **start,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mixture.fit(codes)
+    return Model(pca, mixture)
+
+
+def _validate(scenario: DigitsScenario) -> None:
+    if scenario.regime not in REGIMES:
+        raise ValueError(f"regime must be one of {REGIMES}, not {scenario.regime!r}")
+    if not 0.0 <= scenario.real_fraction <= 1.0:
+        raise ValueError("real_fraction must lie in [0, 1]")
+    if scenario.samples <= scenario.components or scenario.samples <= PCA_DIMENSIONS:
+        raise ValueError("samples must exceed both components and PCA_DIMENSIONS")
+    if scenario.generations < 1 or scenario.replicas < 1:
+        raise ValueError("generations and replicas must be at least 1")
+
+
+def _chain(
+    scenario: DigitsScenario, rng: np.random.Generator, tick: Callable[[], None]
+) -> list[np.ndarray]:
+    """One replica's D₀, D₁, …, D_generations (each (samples, SIDE * SIDE))."""
+    pool = world().pixels
+    fresh = round(scenario.real_fraction * scenario.samples)
+    data = pool[rng.integers(len(pool), size=scenario.samples)]
+    datasets, model = [data], None
+    tick()
+    for _ in range(scenario.generations):
+        if scenario.regime == "replace":
+            model = fit(data, scenario.components, rng)
+        else:
+            pile = np.concatenate(datasets)
+            if len(pile) > PILE_CAP:
+                pile = pile[rng.choice(len(pile), PILE_CAP, replace=False)]
+            model = fit(pile, scenario.components, rng, previous=model)
+        drawn = model.draw(scenario.samples - fresh, rng)
+        real = pool[rng.integers(len(pool), size=fresh)]
+        data = np.concatenate([real, drawn])[rng.permutation(scenario.samples)]
+        datasets.append(data)
+        tick()
+    return datasets
+
+
+def simulate(
+    scenario: DigitsScenario, progress: Callable[[float], None] | None = None
+) -> DigitsRun:
+    """Run the loop for every replica; ``progress`` hears the share done (0 to 1)."""
+    _validate(scenario)
+    rows, replicas = scenario.generations + 1, scenario.replicas
+    # One generator per replica, spawned from the seed: replica r is the same chain
+    # whatever the number of replicas.
+    chains = np.random.default_rng(scenario.seed).spawn(replicas)
+    diversity_ = np.empty((rows, replicas))
+    recognised = np.empty((rows, replicas))
+    class_share = np.empty((rows, replicas, DIGITS))
+    gallery = np.empty((rows, GALLERY, SIDE, SIDE), dtype=np.uint8)
+    gallery_digit = np.empty((rows, GALLERY), dtype=int)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done / (rows * replicas))
+
+    # Small matrices: one BLAS thread is faster than two on a shared 2-core machine.
+    with threadpool_limits(limits=1):
+        for r, rng in enumerate(chains):
+            for n, data in enumerate(_chain(scenario, rng, tick)):
+                digit, sureness = judge_digits(data)
+                diversity_[n, r] = diversity(data, rng)
+                recognised[n, r] = float(np.mean(sureness >= CONFIDENT))
+                class_share[n, r] = np.bincount(digit, minlength=DIGITS) / len(data)
+                if r == 0:
+                    order = np.argsort(digit[:GALLERY], kind="stable")
+                    ink = np.rint(data[:GALLERY][order] * (255 / INK))
+                    gallery[n] = ink.reshape(GALLERY, SIDE, SIDE)
+                    gallery_digit[n] = digit[:GALLERY][order]
+    return DigitsRun(
+        scenario,
+        diversity_,
+        recognised,
+        class_share,
+        gallery,
+        gallery_digit,
+    )
+
+
+def band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, lowest and highest over replicas of a (generations + 1, replicas) measure."""
+    return values.mean(axis=1), values.min(axis=1), values.max(axis=1)
+
+
+def vanishing(shares: np.ndarray) -> list[tuple[int, int]]:
+    """``(digit, generation)`` for every digit whose share of the drawings fell below
+    ``VANISHED``, the generation being the first it did; earliest first.
+
+    shares: (generations + 1, DIGITS), one chain's class shares.
+    """
+    below = shares[1:] < VANISHED
+    gone = [(digit, int(np.argmax(below[:, digit])) + 1) for digit in np.flatnonzero(below.any(0))]
+    return sorted(gone, key=lambda pair: (pair[1], pair[0]))
+
+
+# The default scenario, computed ahead by scripts/precompute_digits.py so that the page
+# paints at once; a test checks that the file equals a fresh run.
+_ARRAYS = ("diversity", "recognised", "class_share", "gallery", "gallery_digit")
+
+
+def _versions() -> str:
+    return f"numpy {np.__version__}, scikit-learn {sklearn.__version__}"
+
+
+def save_run(run: DigitsRun, path: Path = DEFAULT_FILE) -> None:
+    arrays = {name: getattr(run, name) for name in _ARRAYS}
+    scenario = json.dumps(asdict(run.scenario), sort_keys=True)
+    np.savez_compressed(path, scenario=scenario, versions=_versions(), **arrays)
+
+
+def load_run(path: Path = DEFAULT_FILE) -> DigitsRun:
+    with np.load(path) as stored:
+        scenario = DigitsScenario(**json.loads(str(stored["scenario"])))
+        return DigitsRun(scenario, **{name: stored[name] for name in _ARRAYS})
+
+
+def precomputed(scenario: DigitsScenario, path: Path = DEFAULT_FILE) -> DigitsRun | None:
+    """The stored run of ``scenario`` if there is one made with these library versions."""
+    if not path.exists():
+        return None
+    with np.load(path) as stored:
+        same = str(stored["versions"]) == _versions() and json.loads(
+            str(stored["scenario"])
+        ) == asdict(scenario)
+    return load_run(path) if same else None

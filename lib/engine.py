@@ -1,0 +1,272 @@
+"""The recursive loop of model collapse, for many independent replicas at once.
+
+Generation 0 is the real world: D_0 holds ``samples`` real draws, and its model is the
+real distribution itself. For n = 1 … ``generations``, model n is fitted to D_{n−1}
+(``replace``) or to D_0 ∪ … ∪ D_{n−1} (``accumulate``), and D_n is
+``round(real_fraction × samples)`` fresh real draws followed by draws of model n at the
+sampling temperature (see ``lib.models``).
+
+Replicas are rows of arrays; only the mixture model loops over them (scikit-learn fits
+one data set at a time). The Gaussian model works on its standard normal draws z:
+D_n = μ + √T σ z, so its fitted mean and variance come from Σz and Σz² exactly, without
+the rounding that would swamp σ once it has collapsed far below |μ|. The Gaussian in the
+accumulate regime keeps running pooled moments; ``kde``, ``resample`` and ``mixture``
+in that regime keep every D_k (``lib.params`` bounds generations × samples for them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from lib import models
+from lib.measures import Counter, distinct_values
+from lib.sources import SOURCE_NAMES, get_source
+
+# Seconds one replica costs, per generation and per sample drawn, measured by
+# bench/engine.py on the 2-core host; ``default_replicas`` keeps a run near TIME_BUDGET.
+SECONDS_PER_GENERATION = {"gaussian": 2e-5, "resample": 3e-5, "kde": 3e-5, "mixture": 3e-3}
+SECONDS_PER_SAMPLE = {"gaussian": 1.5e-8, "resample": 8e-8, "kde": 6e-8, "mixture": 1.2e-6}
+TIME_BUDGET = 1.5  # seconds
+POOL_BUDGET = 4e6  # values an accumulate run may keep, over all replicas (8 bytes each)
+MAX_REPLICAS = 100
+# What the Gaussian's variance estimator subtracts from the sample size before dividing.
+DIVISOR_OFFSET = {"mle": 0, "unbiased": 1}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything that defines a run; one scenario always gives the same run."""
+
+    source: str = "normal"  # normal | two_humps | heavy_tails | skewed | uniform
+    model: str = "gaussian"  # gaussian | kde | mixture | resample
+    estimator: str = "mle"  # mle | unbiased (gaussian only)
+    samples: int = 100  # M, training samples a generation
+    generations: int = 100  # n after generation 0
+    real_fraction: float = 0.0  # share of fresh real data each generation
+    regime: str = "replace"  # replace | accumulate
+    temperature: float = 1.0  # scales the variance of what models emit
+    replicas: int = 1  # independent chains computed together
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished run. Row n of every per-generation array is generation n."""
+
+    scenario: Scenario
+    model_mean: np.ndarray  # (generations + 1, replicas); row 0 = real distribution's own
+    model_std: np.ndarray  # (generations + 1, replicas); row 0 = real distribution's own
+    distinct_values: np.ndarray  # (generations + 1, replicas) distinct values in D_n
+    bin_edges: np.ndarray  # (bins + 1,) fixed edges for this source
+    histogram_mean: np.ndarray  # (generations + 1, bins) density of D_n, mean over replicas
+    histogram_first: np.ndarray  # (generations + 1, bins) density of D_n, replica 0 alone
+    spread: np.ndarray  # (generations + 1, replicas) model_std / real std
+    tail_mass: np.ndarray  # (generations + 1, replicas) share of D_n beyond real 2.5/97.5 %
+    distance: np.ndarray  # (generations + 1, replicas) W1(D_n, real) / real std
+
+
+def default_replicas(scenario: Scenario) -> int:
+    """How many replicas a page should run so that the run stays within its budget.
+
+    About ``TIME_BUDGET`` seconds of work, at most ``MAX_REPLICAS``, and for the models
+    that keep their whole pool in the accumulate regime, at most ``POOL_BUDGET`` values.
+    """
+    model, size, generations = scenario.model, scenario.samples, max(scenario.generations, 1)
+    fitted = size  # values each fit sees
+    if scenario.regime == "accumulate" and model == "mixture":
+        fitted = size * (generations + 1) / 2  # the pool grows: its mean size
+    seconds = generations * (
+        SECONDS_PER_GENERATION[model] + SECONDS_PER_SAMPLE[model] * (size + fitted) / 2
+    )
+    replicas = int(TIME_BUDGET // seconds)
+    if scenario.regime == "accumulate" and model != "gaussian":
+        replicas = min(replicas, int(POOL_BUDGET // (size * generations)))
+    return max(1, min(MAX_REPLICAS, replicas))
+
+
+def _check(s: Scenario) -> None:
+    if s.source not in SOURCE_NAMES:
+        raise ValueError(f"unknown source {s.source!r}")
+    if s.model not in models.MODEL_NAMES:
+        raise ValueError(f"unknown model {s.model!r}")
+    if s.estimator not in ("mle", "unbiased"):
+        raise ValueError(f"unknown estimator {s.estimator!r}")
+    if s.regime not in ("replace", "accumulate"):
+        raise ValueError(f"unknown regime {s.regime!r}")
+    if s.samples < 2 or s.generations < 0 or s.replicas < 1:
+        raise ValueError("samples >= 2, generations >= 0 and replicas >= 1 are required")
+    if not 0.0 <= s.real_fraction <= 1.0 or not 0.0 < s.temperature <= 1.0:
+        raise ValueError("real_fraction must lie in [0, 1] and temperature in (0, 1]")
+
+
+class _Recorder:
+    """Fills the per-generation arrays of a run."""
+
+    def __init__(self, scenario: Scenario, source):
+        g, r = scenario.generations + 1, scenario.replicas
+        self.counter = Counter(source, r, scenario.samples)
+        self.model_mean = np.empty((g, r))
+        self.model_std = np.empty((g, r))
+        self.distinct = np.full((g, r), scenario.samples, dtype=np.int64)
+        self.total = np.empty((g, self.counter.bins))
+        self.first = np.empty((g, self.counter.bins))
+        self.tail = np.empty((g, r))
+        self.distance = np.empty((g, r))
+        self.model_mean[0], self.model_std[0] = source.mean, source.std
+
+    def record(self, n: int, data: np.ndarray, scale=None, shift=None) -> None:
+        """Measure D_n, given as ``data`` (x, or z with its per-replica scale and shift)."""
+        measured = self.counter.measure(data, scale, shift)
+        self.total[n], self.first[n], self.tail[n], self.distance[n] = measured
+
+    def run(self, scenario: Scenario, source) -> Run:
+        bin_width = self.counter.bin_width
+        size = scenario.samples
+        return Run(
+            scenario=scenario,
+            model_mean=self.model_mean,
+            model_std=self.model_std,
+            distinct_values=self.distinct,
+            bin_edges=source.bin_edges.copy(),
+            histogram_mean=self.total / (size * scenario.replicas * bin_width),
+            histogram_first=self.first / (size * bin_width),
+            spread=self.model_std / source.std,
+            tail_mass=self.tail,
+            distance=self.distance / source.std,
+        )
+
+
+class _Progress:
+    """Calls back at most once for every percent done."""
+
+    def __init__(self, callback, generations: int):
+        self.callback = callback
+        self.generations = max(generations, 1)
+        self.percent = 0
+
+    def __call__(self, n: int) -> None:
+        percent = 100 * n // self.generations
+        if self.callback is not None and percent > self.percent:
+            self.percent = percent
+            self.callback(min(1.0, n / self.generations))
+
+
+def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None) -> Run:
+    """Run the loop of ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    progress : callable, optional
+        Called with the share done, a float in [0, 1], about a hundred times.
+
+    Returns
+    -------
+    Run
+    """
+    _check(scenario)
+    source = get_source(scenario.source)
+    rng = np.random.default_rng(scenario.seed)
+    recorder = _Recorder(scenario, source)
+    tick = _Progress(progress, scenario.generations)
+    if progress is not None:
+        progress(0.0)
+    real = source.sample(rng, (scenario.replicas, scenario.samples))  # D_0
+    recorder.record(0, real)
+    if scenario.model == "gaussian":
+        _gaussian_loop(scenario, source, rng, recorder, real, tick)
+    else:
+        _general_loop(scenario, source, rng, recorder, real, tick)
+    if progress is not None and tick.percent < 100:
+        progress(1.0)
+    return recorder.run(scenario, source)
+
+
+def _gaussian_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) -> None:
+    replicas, size = s.replicas, s.samples
+    n_real = round(s.real_fraction * size)
+    n_model = size - n_real
+    counter = recorder.counter
+    divisor_offset = DIVISOR_OFFSET[s.estimator]
+    root_t = math.sqrt(s.temperature)
+    mean, m2 = models.moments(real)  # the training set's moments, (replicas,) each
+    count = size
+    data = np.empty((replicas, size))  # D_n, when it mixes real and model draws
+    z = np.empty((replicas, n_model))
+    for n in range(1, s.generations + 1):
+        sigma = np.sqrt(m2 / (count - divisor_offset))
+        recorder.model_mean[n], recorder.model_std[n] = mean, sigma
+        # D_n: fresh real draws, then mean + √T σ z.
+        if n_model:
+            rng.standard_normal(out=z)
+            s1 = z.sum(axis=1)
+            s2 = np.einsum("ij,ij->i", z, z)
+            c = root_t * sigma
+            new_mean = mean + c * (s1 / n_model)
+            new_m2 = c * c * np.maximum(s2 - s1 * s1 / n_model, 0.0)
+        if n_real:
+            fresh = source.sample(rng, (replicas, n_real))
+            data[:, :n_real] = fresh
+            f_mean, f_m2 = models.moments(fresh)
+            if n_model:
+                target = data[:, n_real:]
+                np.multiply(z, c[:, None], out=target)
+                target += mean[:, None]
+                new_mean, new_m2 = models.combine(f_mean, f_m2, n_real, new_mean, new_m2, n_model)
+            else:
+                new_mean, new_m2 = f_mean, f_m2
+            recorder.record(n, data)
+        else:
+            scale = (c * counter.scale)[:, None]
+            shift = ((mean - counter.origin) * counter.scale + 1.0)[:, None]
+            recorder.record(n, z, scale, shift)
+        if s.regime == "replace":
+            mean, m2 = new_mean, new_m2
+        else:
+            mean, m2 = models.combine(mean, m2, count, new_mean, new_m2, size)
+            count += size
+        tick(n)
+
+
+def _general_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) -> None:
+    replicas, size = s.replicas, s.samples
+    n_real = round(s.real_fraction * size)
+    n_model = size - n_real
+    accumulate = s.regime == "accumulate"
+    if accumulate:
+        pool = np.empty((replicas, size * max(s.generations, 1)))  # D_0 … D_{G−1}
+        pool[:, :size] = real
+    mean, m2 = models.moments(real)  # the training set's moments
+    count = size
+    data = real
+    mixture = None
+    for n in range(1, s.generations + 1):
+        training = pool[:, :count] if accumulate else data
+        if s.model == "resample":
+            model = models.Resample(training, mean, m2)
+        elif s.model == "kde":
+            model = models.Kde(training, mean, m2)
+        else:
+            model = mixture = models.Mixture.fit(training, s.seed + n, mixture)
+        recorder.model_mean[n], recorder.model_std[n] = model.mean, model.std
+        data = np.empty((replicas, size))
+        if n_real:
+            data[:, :n_real] = source.sample(rng, (replicas, n_real))
+        if n_model:
+            data[:, n_real:] = model.sample(rng, n_model, s.temperature)
+        recorder.record(n, data)
+        if s.model == "resample":
+            recorder.distinct[n] = distinct_values(data)
+        new_mean, new_m2 = models.moments(data)
+        if accumulate:
+            if n < s.generations:
+                pool[:, count : count + size] = data
+            mean, m2 = models.combine(mean, m2, count, new_mean, new_m2, size)
+            count += size
+        else:
+            mean, m2 = new_mean, new_m2
+        tick(n)

@@ -1,0 +1,114 @@
+"""Files a visitor takes away: the animation as one standalone HTML page that plays with
+no server, and the per-generation measures as CSV. Pure Python, no streamlit.
+
+The text inside (page title, column headers) is given by the caller, already translated.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+PLOTLY_CDN_PREFIX = "https://cdn.plot.ly/plotly-"
+CHART_ID = "copy-of-a-copy-chart"  # fixed, so that two exports of one view are identical
+
+# The page around the chart: the language, a viewport for phones, a title, a chart that
+# takes the window's width.
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+  html, body {{ margin: 0; padding: 0; background: #fff; color: #1B1F24;
+    font-family: "Source Sans 3", "Source Sans Pro", sans-serif; }}
+  main {{ box-sizing: border-box; max-width: 1100px; margin: 0 auto; padding: 12px; }}
+  h1 {{ font-size: 1.3rem; margin: 0 0 8px; }}
+  p {{ margin: 8px 0 0; }}
+  .chart {{ width: 100%; height: min(80vh, 640px); }}
+</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<div class="chart">{chart}</div>
+{caption}
+</main>
+</body>
+</html>
+"""
+
+
+def standalone_html(
+    fig: go.Figure,
+    *,
+    title: str,
+    lang: str = "en",
+    caption: str = "",
+    inline: bool = True,
+) -> str:
+    """The figure as one HTML page that needs no server.
+
+    ``inline=True`` embeds plotly.js (about 4.7 MB, plays offline); ``inline=False``
+    loads plotly.js from Plotly's CDN (small file, needs the network). The animation
+    waits for its Play button: it never starts on its own (reduced-motion visitors).
+    Plotly's modebar stays, so its camera button still saves a PNG.
+    """
+    chart = fig.to_html(
+        full_html=False,
+        include_plotlyjs=True if inline else "cdn",
+        auto_play=False,
+        config={"responsive": True, "displaylogo": False},
+        default_width="100%",
+        default_height="100%",
+        div_id=CHART_ID,
+    )
+    return _PAGE.format(
+        lang=html.escape(lang, quote=True),
+        title=html.escape(title),
+        chart=chart,
+        caption=f"<p>{html.escape(caption)}</p>" if caption else "",
+    )
+
+
+def _cell(value: object) -> str:
+    """Machine-readable: a dot for decimals, no thousands separator, empty for NaN."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "1" if value else "0"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return "" if math.isnan(number) else format(number, ".10g")
+    return str(value)
+
+
+def measures_csv(columns: Mapping[str, Sequence[float] | np.ndarray], generation: str) -> str:
+    """Per-generation measures as CSV text, one row a generation.
+
+    ``columns`` maps a column header to one value a generation, shape (generations + 1,);
+    ``generation`` is the header of the first column (0, 1, 2, ...). Raises ValueError if
+    the columns differ in length or are not one-dimensional.
+    """
+    arrays = {name: np.asarray(values) for name, values in columns.items()}
+    lengths = {array.shape for array in arrays.values()}
+    if any(array.ndim != 1 for array in arrays.values()):
+        raise ValueError("each measure must hold one value a generation (a 1-D array)")
+    if len(lengths) > 1:
+        raise ValueError(f"the measures differ in length: {sorted(lengths)}")
+    rows = next(iter(lengths))[0] if lengths else 0
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([generation, *arrays])
+    for index in range(rows):
+        writer.writerow([index, *(_cell(array[index]) for array in arrays.values())])
+    return buffer.getvalue()

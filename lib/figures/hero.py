@@ -1,0 +1,132 @@
+"""The Story's hero: one animated figure where, generation by generation, the cast of the
+medal (left) and the histogram of the data (right) degrade together.
+
+Frame n holds generation n of both loops: the picture as a small palette PNG and the
+bar heights. The real density stays drawn as an outline, so the narrowing shows against it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib.figures.mould import image_axes, image_trace, picture_uri
+from lib.figures.theme import REAL, SYNTHETIC, base_layout, play_controls
+
+MERGE = 4  # engine bins per displayed bar: a histogram of a few dozen draws reads better
+
+
+def display_bins(bin_edges: np.ndarray, densities: np.ndarray, merge: int = MERGE):
+    """Wider bars for display: ``merge`` neighbouring bins become one (the last bar is
+    padded with empty bins). Densities are averaged, so the area stays 1.
+
+    ``densities`` is ``(frames, bins)``; returns ``(centres, widths, heights)``.
+    """
+    frames, bins = densities.shape
+    pad = -bins % merge
+    width = bin_edges[1] - bin_edges[0]
+    edges = np.concatenate([bin_edges, bin_edges[-1] + width * np.arange(1, pad + 1)])
+    heights = np.pad(densities, ((0, 0), (0, pad))).reshape(frames, -1, merge).mean(axis=2)
+    wide = edges[::merge]
+    return (wide[:-1] + wide[1:]) / 2, np.diff(wide), heights
+
+
+def hero_figure(
+    pictures: np.ndarray,
+    bin_edges: np.ndarray,
+    histograms: np.ndarray,
+    real_x: np.ndarray,
+    real_density: np.ndarray,
+    *,
+    picture_title: str,
+    histogram_title: str,
+    data_name: str,
+    real_name: str,
+    value_axis: str,
+    density_axis: str,
+    bar_hover: str,
+    separators: str,
+    slider_prefix: str,
+    play_label: str,
+    pause_label: str,
+    meta: str,
+    frame_ms: int = 320,
+) -> go.Figure:
+    """``pictures`` ``(generations + 1, size, size)`` darkness; ``histograms``
+    ``(generations + 1, bins)`` densities on ``bin_edges``; the real density sampled at
+    ``real_x``. ``bar_hover`` is a Plotly hover template; ``meta`` names this figure (the
+    page's autoplay plays each figure once)."""
+    size = pictures.shape[-1]
+    centres, widths, heights = display_bins(bin_edges, histograms)
+    heights = np.round(heights, 3)
+    uris = [picture_uri(p) for p in pictures]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.45, 0.55],
+        horizontal_spacing=0.08,
+        subplot_titles=(picture_title, histogram_title),
+    )
+    fig.add_trace(image_trace(uris[0], size, picture_title), row=1, col=1)
+    fig.add_trace(
+        go.Bar(
+            x=np.round(centres, 4),
+            y=heights[0],
+            width=np.round(widths, 4),
+            marker={"color": SYNTHETIC, "line": {"width": 0}},
+            name=data_name,
+            hovertemplate=bar_hover + "<extra></extra>",
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=np.round(real_x, 3),
+            y=np.round(real_density, 4),
+            mode="lines",
+            line={"color": REAL, "width": 2},
+            name=real_name,
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=2,
+    )
+    image_axes(fig, size)
+    top = 1.05 * max(float(heights.max()), float(np.max(real_density)))
+    fig.update_xaxes(
+        title_text=value_axis, range=[float(bin_edges[0]), float(bin_edges[-1])], row=1, col=2
+    )
+    fig.update_yaxes(title_text=density_axis, range=[0, top], row=1, col=2)
+    names = [str(n) for n in range(len(pictures))]
+    fig.frames = [
+        go.Frame(
+            name=name,
+            data=[image_trace(uri, size, picture_title), go.Bar(y=bars)],
+            traces=[0, 1],
+        )
+        for name, uri, bars in zip(names, uris, heights, strict=True)
+    ]
+    controls = play_controls(
+        names,
+        play_label=play_label,
+        pause_label=pause_label,
+        slider_prefix=slider_prefix,
+        frame_ms=frame_ms,
+        redraw=True,
+    )
+    controls["sliders"][0]["currentvalue"]["xanchor"] = "right"
+    fig.update_layout(
+        **base_layout(
+            hovermode="closest",
+            height=410,
+            bargap=0.05,
+            separators=separators,
+            margin={"l": 16, "r": 16, "t": 72, "b": 96},
+            legend={"x": 0.56, "xanchor": "left", "y": 1, "yanchor": "top", "orientation": "v"},
+            meta=meta,
+        ),
+        **controls,
+    )
+    return fig

@@ -1,0 +1,242 @@
+"""Digits that blur: the loop, its measures, the stored default run, figures and page.
+
+Statistical checks run several replicas of a small seeded scenario and compare the mean
+change of a measure with its standard error over the replicas (SE = sd / √replicas).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import digits
+from lib.figures.digits import gallery_figure, measures_figure, mosaic
+from lib.i18n import catalogue
+from lib.params import defaults
+from scripts.precompute_digits import default_scenario
+from tests.conftest import ROOT
+
+# Small and quick: few components and samples make the collapse visible in 10 generations.
+SMALL = digits.DigitsScenario(components=5, samples=100, generations=10, replicas=6, seed=7)
+Z = 3.0  # standard errors a mean change must clear
+
+
+@pytest.fixture(scope="module")
+def small_replace() -> digits.DigitsRun:
+    return digits.simulate(SMALL)
+
+
+@pytest.fixture(scope="module")
+def small_half_real() -> digits.DigitsRun:
+    return digits.simulate(digits.DigitsScenario(**{**SMALL.__dict__, "real_fraction": 0.5}))
+
+
+def _change(measure: np.ndarray, start: int, end: int) -> tuple[float, float]:
+    """Mean over replicas of measure[end] − measure[start], and its standard error."""
+    change = measure[end] - measure[start]
+    return float(change.mean()), float(change.std(ddof=1) / np.sqrt(len(change)))
+
+
+def test_the_judge_reads_real_digits_it_never_saw():
+    real = digits.world()
+    assert real.judge_accuracy > 0.9
+    assert abs(len(real.pixels) - real.total / 2) <= 1  # the other half trained the judge
+    # The real world's digits are about one in ten each, as the judge sees them.
+    assert np.all(np.abs(real.class_share - 0.1) < 0.03)
+    assert 0.5 < real.recognised < 1.0
+
+
+def test_shapes_and_ranges(small_replace):
+    run, rows = small_replace, SMALL.generations + 1
+    assert run.diversity.shape == run.recognised.shape == (rows, SMALL.replicas)
+    assert run.class_share.shape == (rows, SMALL.replicas, digits.DIGITS)
+    np.testing.assert_allclose(run.class_share.sum(axis=2), 1.0)
+    assert run.gallery.shape == (rows, digits.GALLERY, digits.SIDE, digits.SIDE)
+    assert run.gallery.dtype == np.uint8
+    assert np.all(np.diff(run.gallery_digit, axis=1) >= 0), "the gallery is sorted by digit"
+    assert np.all((run.recognised >= 0) & (run.recognised <= 1))
+
+
+def test_generation_zero_is_real_handwriting(small_replace):
+    # D₀ are real digits: their diversity is that of the real world (1) up to sampling.
+    first = small_replace.diversity[0]
+    se = first.std(ddof=1) / np.sqrt(len(first))
+    assert abs(first.mean() - 1.0) < Z * se + 0.02
+
+
+def test_diversity_falls_in_the_replace_regime(small_replace):
+    fall, se = _change(small_replace.diversity, 0, SMALL.generations)
+    assert fall < -Z * se and fall < -0.2
+    later, later_se = _change(small_replace.diversity, 2, SMALL.generations)
+    assert later < -Z * later_se, "it keeps falling after the first generations"
+    drop, drop_se = _change(small_replace.recognised, 0, SMALL.generations)
+    assert drop < -Z * drop_se
+
+
+def test_diversity_holds_with_half_real_data(small_replace, small_half_real):
+    # After the first step (the model's own blur), half real data stops the slide ...
+    later, se = _change(small_half_real.diversity, 2, SMALL.generations)
+    assert abs(later) < Z * se + 0.03
+    # ... and ends far above the run without real data.
+    with_real = small_half_real.diversity[-1]
+    without = small_replace.diversity[-1]
+    se_gap = np.sqrt(with_real.var(ddof=1) / len(with_real) + without.var(ddof=1) / len(without))
+    assert with_real.mean() - without.mean() > Z * se_gap
+
+
+def test_accumulating_holds_better_than_replacing(small_replace):
+    accumulate = digits.simulate(
+        digits.DigitsScenario(**{**SMALL.__dict__, "regime": "accumulate"})
+    )
+    kept = accumulate.diversity[-1]
+    lost = small_replace.diversity[-1]
+    se_gap = np.sqrt(kept.var(ddof=1) / len(kept) + lost.var(ddof=1) / len(lost))
+    assert kept.mean() - lost.mean() > Z * se_gap
+
+
+def test_a_seed_replays_the_run_and_replicas_are_chains_of_their_own():
+    tiny = digits.DigitsScenario(components=3, samples=100, generations=2, replicas=2, seed=3)
+    first, again = digits.simulate(tiny), digits.simulate(tiny)
+    np.testing.assert_array_equal(first.diversity, again.diversity)
+    np.testing.assert_array_equal(first.gallery, again.gallery)
+    alone = digits.simulate(digits.DigitsScenario(**{**tiny.__dict__, "replicas": 1}))
+    np.testing.assert_array_equal(alone.diversity[:, 0], first.diversity[:, 0])
+    other = digits.simulate(digits.DigitsScenario(**{**tiny.__dict__, "seed": 4}))
+    assert not np.array_equal(other.diversity, first.diversity)
+
+
+def test_real_fraction_one_is_the_real_world():
+    run = digits.simulate(
+        digits.DigitsScenario(components=3, samples=200, generations=3, real_fraction=1.0)
+    )
+    assert np.all(np.abs(run.diversity - 1.0) < 0.1)
+    assert np.all(np.abs(run.recognised - digits.world().recognised) < 0.1)
+
+
+def test_progress_reaches_one():
+    heard: list[float] = []
+    tiny = digits.DigitsScenario(components=2, samples=100, generations=2, replicas=2)
+    digits.simulate(tiny, heard.append)
+    assert heard == sorted(heard) and heard[-1] == pytest.approx(1.0) and len(heard) == 6
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"regime": "both"}, {"real_fraction": 1.5}, {"samples": 10}, {"generations": 0}],
+)
+def test_bad_scenarios_are_refused(change):
+    with pytest.raises(ValueError):
+        digits.simulate(digits.DigitsScenario(**change))
+
+
+def test_vanishing_names_digits_in_the_order_they_went():
+    shares = np.full((5, 10), 0.1)
+    shares[3:, 7] = 0.01  # the 7 goes at generation 3
+    shares[2, 4] = 0.02  # the 4 dips at generation 2 and comes back: it still went first
+    shares[0, 1] = 0.0  # generation 0 is the real world and never counts
+    assert digits.vanishing(shares) == [(4, 2), (7, 3)]
+    assert digits.vanishing(np.full((5, 10), 0.1)) == []
+
+
+def test_the_stored_default_run_equals_a_fresh_one():
+    scenario = default_scenario()
+    assert scenario == digits.DigitsScenario(), "DigitsScenario's defaults are the page's"
+    assert {k: getattr(scenario, k) for k in digits.KNOBS} == {
+        k: v for k, v in defaults("digits").items() if k in digits.KNOBS
+    }
+    stored = digits.precomputed(scenario)
+    assert stored is not None, "run scripts/precompute_digits.py"
+    fresh = digits.simulate(scenario)
+    assert stored.scenario == fresh.scenario
+    for name in ("diversity", "recognised", "class_share"):
+        np.testing.assert_allclose(getattr(stored, name), getattr(fresh, name), atol=1e-12)
+    np.testing.assert_array_equal(stored.gallery, fresh.gallery)
+    np.testing.assert_array_equal(stored.gallery_digit, fresh.gallery_digit)
+    other = digits.DigitsScenario(seed=2)
+    assert digits.precomputed(other) is None
+
+
+def test_mosaic_puts_dark_ink_on_white_paper():
+    gallery = np.zeros((12, 8, 8), np.uint8)
+    gallery[1, 2, 3] = 255
+    picture = mosaic(gallery, columns=10)
+    assert picture.shape == (2 * 9 + 1, 10 * 9 + 1)
+    assert picture[1, 1] == 255 and picture[0, 0] < 255  # paper, gutter
+    assert picture[1 + 2, 1 + 9 + 3] == 0  # full ink of digit 1, row 2, column 3
+
+
+def test_gallery_figure_animates_pictures_and_tally(small_replace):
+    run = small_replace
+    rows = SMALL.generations + 1
+    shares = run.class_share[:, 0] * 100
+    figure = gallery_figure(
+        run.gallery,
+        shares,
+        digits.world().class_share * 100,
+        share_hover=[["x"] * 10] * rows,
+        real_hover=["r"] * 10,
+        grid_title="g",
+        shares_title="s",
+        digit_axis="d",
+        share_axis="a",
+        percent_suffix="%",
+        drawn_name="n",
+        real_name="r",
+        slider_prefix="G ",
+        play_label="Play",
+        pause_label="Pause",
+    )
+    assert len(figure.frames) == rows
+    assert figure.data[0].type == "image" and figure.data[0].source.startswith("data:image/png")
+    assert len({f.data[0].source for f in figure.frames}) > 1
+    np.testing.assert_allclose(figure.frames[-1].data[1].y, shares[-1])
+    play = figure.layout.updatemenus[0].buttons[0]
+    assert play.args[1]["frame"]["redraw"] is True
+    assert len(figure.layout.sliders[0].steps) == rows
+
+
+def test_measures_figure_draws_mean_band_and_real_line(small_replace):
+    mean, low, high = digits.band(small_replace.diversity)
+    assert np.all((low <= mean) & (mean <= high))
+    figure = measures_figure(
+        [(mean, low, high, 100.0, ["h"] * len(mean))] * 2,
+        titles=["a", "b"],
+        generation_axis="g",
+        percent_suffix="%",
+        mean_name="m",
+        band_name="b",
+        real_name="r",
+    )
+    assert len(figure.data) == 6
+    assert figure.data[0].fill == "toself"
+    np.testing.assert_allclose(figure.data[1].y, mean)
+
+
+@pytest.mark.parametrize(
+    ("lang", "accuracy"),
+    [("en", "96.3%"), ("fr", "96,3\u00a0%")],
+)
+def test_the_page_runs_in_both_languages(lang, accuracy):
+    # The page on its own (chrome.start_page settles the view); tests/test_app.py runs
+    # it through the router.
+    at = AppTest.from_file(str(ROOT / "pages" / "digits.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == catalogue(lang)["nav.digits"]
+    assert len(at.get("plotly_chart")) == 2
+    text = " ".join(m.value for m in (*at.markdown, *at.caption))
+    assert accuracy in text
+    first_sentence = catalogue(lang)["digits.vanished_first"].split("{")[0]
+    assert first_sentence in text, "the default run names the digit that vanished first"
+
+    at.slider(key="samples").set_value(150)
+    at.slider(key="generations").set_value(4)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["samples"] in (["150"], "150")
+    assert at.query_params["generations"] in (["4"], "4")
+    text = " ".join(m.value for m in at.markdown)
+    sentences = (catalogue(lang)[f"digits.{key}"] for key in ("vanished_first", "vanished_none"))
+    assert any(sentence.split("{")[0] in text for sentence in sentences)

@@ -1,0 +1,152 @@
+"""The loop: shapes, generation 0, the order of fits and draws, reproducibility, measures."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from lib import engine, models
+from lib.engine import Scenario, default_replicas, simulate
+from lib.measures import Counter, distinct_values, wasserstein_exact
+from lib.sources import SOURCE_NAMES, TAIL, get_source
+
+FIELDS = ("model_mean", "model_std", "distinct_values", "spread", "tail_mass", "distance")
+
+
+@pytest.mark.parametrize(
+    ("source", "model", "regime"),
+    list(itertools.product(SOURCE_NAMES, models.MODEL_NAMES, ("replace", "accumulate"))),
+)
+def test_every_combination_runs_with_documented_shapes(source, model, regime):
+    scenario = Scenario(
+        source=source,
+        model=model,
+        regime=regime,
+        samples=40,
+        generations=3,
+        replicas=2,
+        real_fraction=0.25,
+        temperature=0.8,
+    )
+    run = simulate(scenario)
+    edges = get_source(source).bin_edges
+    for name in FIELDS:
+        array = getattr(run, name)
+        assert array.shape == (4, 2), name
+        assert np.all(np.isfinite(array)), name
+    assert np.array_equal(run.bin_edges, edges)
+    for name in ("histogram_mean", "histogram_first"):
+        hist = getattr(run, name)
+        assert hist.shape == (4, edges.size - 1)
+        mass = hist.sum(axis=1) * (edges[1] - edges[0])
+        assert np.all((hist >= 0) & np.isfinite(hist)) and np.all(mass <= 1 + 1e-12)
+    assert np.all((run.tail_mass >= 0) & (run.tail_mass <= 1))
+    assert np.all(run.distance >= 0) and np.all(run.model_std > 0)
+
+
+def test_generation_zero_is_the_real_world_and_model_one_fits_it():
+    scenario = Scenario(source="skewed", samples=30, generations=2, replicas=5, seed=42)
+    run = simulate(scenario)
+    source = get_source("skewed")
+    assert np.all(run.model_mean[0] == source.mean) and np.all(run.model_std[0] == source.std)
+    assert np.all(run.spread[0] == 1.0) and np.all(run.distinct_values == 30)
+    # D_0 is the first draw of the seed's generator; model 1 is fitted to it
+    real = source.sample(np.random.default_rng(42), (5, 30))
+    assert np.allclose(run.model_mean[1], real.mean(axis=1))
+    assert np.allclose(run.model_std[1], real.std(axis=1))
+    total, first, tail, distance = Counter(source, 5, 30).measure(real)
+    assert np.allclose(run.tail_mass[0], tail) and np.allclose(run.distance[0], distance)
+    width = source.bin_edges[1] - source.bin_edges[0]
+    assert np.allclose(run.histogram_first[0], first / (30 * width))
+    assert np.allclose(run.histogram_mean[0], total / (5 * 30 * width))
+
+
+def test_gaussian_draws_measured_as_z_match_the_values_they_stand_for():
+    source = get_source("normal")
+    run = simulate(Scenario(samples=500, generations=1, replicas=4, seed=3))
+    rng = np.random.default_rng(3)
+    source.sample(rng, (4, 500))  # D_0
+    data = run.model_mean[1][:, None] + run.model_std[1][:, None] * rng.standard_normal((4, 500))
+    total, _first, tail, distance = Counter(source, 4, 500).measure(data)
+    assert np.allclose(run.tail_mass[1], tail) and np.allclose(run.distance[1], distance)
+    width = source.bin_edges[1] - source.bin_edges[0]
+    assert np.allclose(run.histogram_mean[1], total / (4 * 500 * width))
+
+
+def test_one_seed_reproduces_a_run_bit_for_bit():
+    for model in models.MODEL_NAMES:
+        scenario = Scenario(model=model, samples=50, generations=5, replicas=3, seed=7)
+        first, again = simulate(scenario), simulate(scenario)
+        other = simulate(Scenario(model=model, samples=50, generations=5, replicas=3, seed=8))
+        for name in (*FIELDS, "histogram_mean", "histogram_first"):
+            assert np.array_equal(getattr(first, name), getattr(again, name)), (model, name)
+        assert not np.array_equal(first.model_std, other.model_std)
+
+
+def test_all_real_data_never_drifts():
+    run = simulate(Scenario(samples=200, generations=50, replicas=50, real_fraction=1.0))
+    # every model is fitted to fresh real data: spread stays near 1 (sd ≈ 1/√(2M))
+    assert np.all(np.abs(run.spread[1:].mean(axis=1) - 1) < 4 * 0.05 / np.sqrt(50) + 0.01)
+
+
+def test_resample_loses_values_and_kde_does_not():
+    resampled = simulate(Scenario(model="resample", samples=100, generations=20, replicas=4))
+    assert np.all(np.diff(resampled.distinct_values, axis=0) <= 0)
+    assert resampled.distinct_values[-1].max() < 40
+    kde = simulate(Scenario(model="kde", samples=100, generations=20, replicas=4))
+    assert np.all(kde.distinct_values == 100)
+
+
+def test_tail_mass_is_exact_and_distance_is_close_to_exact_w1():
+    """The binned measures against sorting and exact integration."""
+    rng = np.random.default_rng(3)
+    for name in SOURCE_NAMES:
+        source = get_source(name)
+        data = np.vstack(
+            [
+                source.sample(rng, (2, 1_000)),
+                0.3 + 0.8 * source.sample(rng, (1, 1_000)),  # shifted and narrowed
+                1.5 * source.sample(rng, (1, 1_000)),  # widened: spills past the chart
+            ]
+        )
+        counter = Counter(source, *data.shape)
+        _, _, tail, distance = counter.measure(data)
+        lo, hi = source.ppf([TAIL, 1 - TAIL])
+        beyond = np.count_nonzero((data < lo) | (data > hi), axis=1)
+        assert np.array_equal(np.round(tail * data.shape[1]), beyond)
+        exact = wasserstein_exact(data, source)
+        assert np.all(np.abs(distance - exact) <= 0.02 * exact + 1e-3), (name, distance, exact)
+
+
+def test_distinct_values_counts_ties():
+    assert list(distinct_values(np.array([[1.0, 1.0, 2.0], [3.0, 4.0, 5.0]]))) == [2, 3]
+
+
+def test_progress_runs_from_zero_to_one():
+    seen = []
+    simulate(Scenario(generations=250, replicas=2), progress=seen.append)
+    assert seen[0] == 0.0 and seen[-1] == 1.0
+    assert all(0 <= a <= b <= 1 for a, b in itertools.pairwise(seen))
+    assert 10 <= len(seen) <= 110
+
+
+def test_default_replicas_fits_the_budget():
+    small = Scenario(samples=20, generations=50)
+    assert default_replicas(small) == engine.MAX_REPLICAS
+    big = Scenario(model="mixture", samples=10_000, generations=200)
+    assert default_replicas(big) == 1
+    pooled = Scenario(model="kde", regime="accumulate", samples=10_000, generations=200)
+    assert default_replicas(pooled) * 10_000 * 200 <= engine.POOL_BUDGET
+
+
+def test_bad_scenarios_are_refused():
+    for bad in (
+        Scenario(source="cauchy"),
+        Scenario(model="gan"),
+        Scenario(regime="keep"),
+        Scenario(samples=1),
+        Scenario(temperature=0.0),
+        Scenario(real_fraction=1.5),
+    ):
+        with pytest.raises(ValueError):
+            simulate(bad)

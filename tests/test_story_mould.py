@@ -1,0 +1,169 @@
+"""The Story and the Mould under AppTest: both languages, the hero's contents, the knobs,
+the URL they write, the link to the Laboratory and the autoplay's manners."""
+
+from __future__ import annotations
+
+import base64
+import json
+from urllib.parse import parse_qs
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.i18n import catalogue
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def _open(lang: str, page: str | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    for key, value in query.items():
+        at.query_params[key] = value
+    if page is not None:
+        at.switch_page(page)  # the first run lands on the page, as a shared link does
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _figure(at: AppTest, key: str) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    return json.loads(chart.proto.spec)
+
+
+def _array(value) -> np.ndarray:
+    """A data array of a Plotly spec: a list, or Plotly's base64 typed array."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value, dtype=float)
+
+
+def _query(at: AppTest) -> dict[str, str]:
+    values = {key: at.query_params[key] for key in at.query_params}
+    return {key: v if isinstance(v, str) else v[-1] for key, v in values.items()}
+
+
+def _autoplay(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if "<script>" in h.proto.body]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_story_tells_and_shows_in_both_languages(lang):
+    at = _open(lang)
+    words = catalogue(lang)
+    assert at.title[0].value == words["nav.story"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "s41586-024-07566-y" in " ".join(c.value for c in at.caption)  # the paper, linked
+    for point in ("detail", "cast", "fresh"):
+        assert words[f"story.analogy_{point}"] in text
+    figure = _figure(at, "hero_chart")
+    assert [trace["type"] for trace in figure["data"]] == ["image", "bar", "scatter"]
+    assert len(figure["frames"]) == 31  # generations 0..30
+    for frame in figure["frames"]:
+        image, bars = frame["data"]
+        assert image["source"].startswith("data:image/png;base64,")
+        assert len(_array(bars["y"])) == len(_array(figure["data"][1]["x"]))
+    assert figure["layout"]["sliders"][0]["steps"][-1]["args"][0] == ["30"]
+    play = figure["layout"]["updatemenus"][0]["buttons"][0]
+    assert play["args"][1]["frame"]["redraw"] is True
+    assert play["label"].endswith(words["story.play"])
+    # One autoplay script, naming this figure.
+    assert len(_autoplay(at)) == 1 and figure["layout"]["meta"] in _autoplay(at)[0]
+
+
+def test_the_hero_narrows_with_the_default_settings():
+    figure = _figure(_open("en"), "hero_chart")
+    centres = _array(figure["data"][1]["x"])
+
+    def spread(bars: np.ndarray) -> float:
+        mean = np.average(centres, weights=bars)
+        return float(np.sqrt(np.average((centres - mean) ** 2, weights=bars)))
+
+    first = _array(figure["frames"][0]["data"][1]["y"])
+    last = _array(figure["frames"][-1]["data"][1]["y"])
+    assert spread(last) < 0.5 * spread(first)
+
+
+def test_the_story_knobs_write_the_url_and_link_to_the_laboratory():
+    at = _open("en")
+    at.slider(key="real_fraction").set_value(0.5).run()
+    at.slider(key="generations").set_value(40).run()
+    assert not at.exception
+    assert _query(at) == {"lang": "en", "real_fraction": "0.5", "generations": "40"}
+    assert len(_figure(at, "hero_chart")["frames"]) == 41
+    lab, mould_link = at.main.get("page_link")
+    assert lab.proto.page == "lab"
+    lab_query = {k: v[-1] for k, v in parse_qs(lab.proto.query_string).items()}
+    # The Laboratory's own defaults differ (100 samples, 100 generations): spelled out.
+    assert lab_query == {
+        "samples": "20",
+        "generations": "40",
+        "real_fraction": "0.5",
+        "lang": "en",
+    }
+    assert mould_link.proto.page == "mould"
+    assert "real_fraction=0.5" in mould_link.proto.query_string
+
+
+def test_a_shared_story_link_is_reproduced_and_repaired():
+    at = _open("fr", source="two_humps", samples="5000", seed="7")
+    assert at.selectbox(key="source").value == "two_humps"
+    assert at.slider(key="samples").value == 1_000  # the Story's ceiling
+    assert at.slider(key="seed").value == 7
+    assert len(at.info) == 1  # one translated notice for the value replaced
+
+
+def test_no_autoplay_in_presentation_mode_where_the_teacher_steps():
+    at = _open("en", present="1")
+    assert _autoplay(at) == []
+    before = _figure(at, "hero_chart")["layout"]["sliders"][0]["active"]
+    at.button(key="present_next_hero_chart").click().run()
+    assert not at.exception
+    assert _figure(at, "hero_chart")["layout"]["sliders"][0]["active"] == before + 1
+
+
+def test_the_mould_steps_in_presentation_mode():
+    at = _open("fr", "pages/mould.py", present="1")
+    at.button(key="present_next_mould_chart").click().run()
+    at.button(key="present_next_mould_chart").click().run()
+    assert not at.exception
+    figure = _figure(at, "mould_chart")
+    assert figure["layout"]["sliders"][0]["active"] == 2
+    assert figure["data"][0]["source"] == figure["frames"][2]["data"][0]["source"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_mould_page_runs_in_both_languages(lang):
+    at = _open(lang, "pages/mould.py")
+    words = catalogue(lang)
+    assert at.title[0].value == words["nav.mould"]
+    figure = _figure(at, "mould_chart")
+    assert [trace["type"] for trace in figure["data"]] == ["image", "scatter", "scatter", "scatter"]
+    assert len(figure["frames"]) == 31
+    text = " ".join(m.value for m in at.markdown)
+    assert words["mould.no_floor"] in text
+
+
+def test_the_mould_knobs_change_the_run_and_the_url():
+    at = _open("en", "pages/mould.py")
+    before = _array(_figure(at, "mould_chart")["data"][3]["y"])
+    at.slider(key="real_fraction").set_value(0.4).run()
+    at.slider(key="points").set_value(5_000).run()
+    assert not at.exception
+    assert _query(at) == {"lang": "en", "real_fraction": "0.4", "points": "5000"}
+    after = _array(_figure(at, "mould_chart")["data"][3]["y"])
+    # A share of points cast from the object keeps far more detail at the end.
+    assert after[-1] > 3 * before[-1]
+    text = " ".join(m.value for m in at.markdown)
+    assert "40%" in text and catalogue("en")["mould.no_floor"] not in text
+
+
+def test_the_mould_reads_its_knobs_from_the_url():
+    at = _open("en", "pages/mould.py", points="250", coarseness="2", generations="12")
+    assert at.slider(key="points").value == 1_000  # clamped to the smallest mould
+    assert at.slider(key="coarseness").value == 2.0
+    assert len(_figure(at, "mould_chart")["frames"]) == 13
+    assert len(at.info) == 1

@@ -1,0 +1,132 @@
+"""Showing an animated figure in whichever way this view needs it.
+
+- normal: Plotly's own animation (frames played by the browser), full width, with the
+  modebar kept (its camera button saves a PNG);
+- reduced motion (the system's preference, or the visitor's hand): a grid of still
+  pictures of chosen generations, built from the same frames;
+- classroom (``?present=1``): Previous / Next generation buttons and the generation
+  number in large type; the teacher steps one generation at a time (one server round trip
+  a step) and the figure's Play button plays on from the generation on screen.
+
+A page replaces ``st.plotly_chart(fig, ...)`` with ``present.chart(fig, key=...)``.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib.figures import small_multiples
+from lib.i18n import t
+from ui import state, style
+
+PRESENT_HEIGHT = 600  # px: with the title and the controls, fits 1080 px with no scrolling
+PRESENT_FONT = 20
+CHART_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def active() -> bool:
+    return bool(state.view_value("present"))
+
+
+def _position_key(key: str) -> str:
+    return f"_present_frame_{key}"
+
+
+def _step(key: str, delta: int, count: int) -> None:
+    position = st.session_state.get(_position_key(key), 0) + delta
+    st.session_state[_position_key(key)] = min(max(position, 0), count - 1)
+
+
+def at_frame(fig: go.Figure, index: int) -> go.Figure:
+    """A copy of ``fig`` showing frame ``index``: its traces, its layout, the slider's
+    ``active`` step, and a Play button that plays on from there."""
+    names = [str(frame.name) for frame in fig.frames]
+    staged = go.Figure(
+        data=small_multiples.traces_at(fig, index),
+        layout=fig.layout,
+        frames=fig.frames,
+    )
+    if fig.frames[index].layout is not None:
+        staged.update_layout(fig.frames[index].layout.to_plotly_json())
+    if staged.layout.sliders:
+        staged.layout.sliders[0].active = index
+    for menu in staged.layout.updatemenus or ():
+        for button in menu.buttons or ():
+            args = list(button.args or ())
+            if button.method == "animate" and args and args[0] is None:
+                button.args = [names[index:], *args[1:]]
+    return staged
+
+
+def stage(fig: go.Figure, *, key: str) -> go.Figure:
+    """The classroom controls for ``fig``; returns the figure at the teacher's generation."""
+    count = len(fig.frames)
+    position = min(max(st.session_state.get(_position_key(key), 0), 0), count - 1)
+    st.session_state[_position_key(key)] = position
+    labels = small_multiples.frame_labels(fig)
+    with st.container(key=style.PRESENT_KEY, horizontal=True, horizontal_alignment="center"):
+        st.button(
+            t("present.previous"),
+            icon=":material/skip_previous:",
+            key=f"present_previous_{key}",
+            on_click=_step,
+            args=(key, -1, count),
+            disabled=position == 0,
+        )
+        with st.container(key=style.GENERATION_KEY, width="content"):
+            st.markdown(t("present.generation", label=labels[position], last=labels[-1]))
+        st.button(
+            t("present.next"),
+            icon=":material/skip_next:",
+            key=f"present_next_{key}",
+            on_click=_step,
+            args=(key, 1, count),
+            disabled=position == count - 1,
+        )
+    staged = at_frame(fig, position)
+    staged.update_layout(
+        height=PRESENT_HEIGHT,
+        font={"size": PRESENT_FONT, "color": "#000000"},
+    )
+    # high contrast on the projector: black ticks and axis titles, whatever the template
+    axis_style = {"tickfont": {"color": "#000000"}, "title_font": {"color": "#000000"}}
+    staged.update_xaxes(**axis_style)
+    staged.update_yaxes(**axis_style)
+    return staged
+
+
+def _still(fig: go.Figure, count: int) -> go.Figure:
+    chosen = small_multiples.key_generations(len(fig.frames) - 1, count)
+    labels = small_multiples.frame_labels(fig)
+    return small_multiples.from_animation(
+        fig, chosen, [t("present.panel", label=labels[i]) for i in chosen]
+    )
+
+
+def chart(fig: go.Figure, *, key: str, count: int = 6) -> None:
+    """Show ``fig`` the way this view needs (see the module's docstring).
+
+    The reduced-motion preference is read by the browser, not the server: both the
+    animation and the still grid are sent (the grid is a few panels' worth of bars) and
+    the stylesheet shows one (``@media (prefers-reduced-motion: reduce)``), so no rerun
+    and no script is needed. The toggle picks the grid by hand.
+    """
+    if not fig.frames:
+        st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
+        return
+    if active():
+        st.plotly_chart(stage(fig, key=key), width="stretch", key=key, config=CHART_CONFIG)
+        return
+    by_hand = st.toggle(
+        t("present.still"), key=f"{style.STILL_KEY}_{key}", help=t("present.still_help")
+    )
+    if by_hand:
+        st.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
+        return
+    with st.container(key=f"{style.MOTION_VIEW}_{key}"):
+        st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
+    with st.container(key=f"{style.STILL_VIEW}_{key}"):
+        st.caption(t("present.still_auto"))
+        still = _still(fig, count)
+        st.plotly_chart(still, width="stretch", key=f"{key}_still", config=CHART_CONFIG)

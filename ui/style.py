@@ -1,0 +1,136 @@
+"""The stylesheet each view mode adds to the app: phones, reduced motion, the embedded
+page and the classroom projector. Injected once a run by ``chrome.start_page``.
+
+Hiding is declarative: ``chrome.HIDDEN`` says which element groups a mode strips; this
+module turns the groups into selectors. A page's widgets carry their registry key as
+Streamlit's ``st-key-<key>`` class, so "controls" means exactly the page's parameters
+from ``lib.params.PAGE_PARAMS`` (like TensorFlow Playground's hideable controls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+# Presentation mode's text is this many times the normal size (the issue asks for >= 1.3).
+PRESENT_SCALE = 1.375
+
+# Containers the chrome itself keys (``st.container(key=...)``).
+SHARE_KEY = "share_panel"
+EXPORT_KEY = "export_panel"
+EMBED_LINK_KEY = "embed_link"
+STILL_KEY = "still_frames"  # the toggle "still pictures" (by hand)
+MOTION_VIEW = "motion_view"  # the animation, hidden when the system asks for less motion
+STILL_VIEW = "still_view"  # the still grid, shown only then
+PRESENT_KEY = "present_controls"
+GENERATION_KEY = "present_generation"
+
+
+def group_key(group: str) -> str:
+    """The container key of an element group a page wraps with ``chrome.section``."""
+    return f"group_{group}"
+
+
+_SIDEBAR = (
+    '[data-testid="stSidebar"]',
+    '[data-testid="stSidebarCollapsedControl"]',
+    '[data-testid="stExpandSidebarButton"]',
+)
+
+# Always: nothing wider than a phone's screen, no motion for those who asked for none.
+BASE = """
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] { overflow-wrap: break-word; }
+[data-testid="stMain"] pre, [data-testid="stMain"] pre code {
+  white-space: pre-wrap !important; overflow-wrap: anywhere; word-break: break-word; }
+[data-testid="stMain"] table { display: block; max-width: 100%; overflow-x: auto; }
+[data-testid="stMain"] img, [data-testid="stMain"] svg { max-width: 100%; }
+[data-testid="stMain"] .js-plotly-plot, [data-testid="stMain"] .plot-container {
+  max-width: 100%; }
+[class*="st-key-still_view_"],
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-still_view_"]) {
+  display: none !important; }
+/* The share panel is drawn first but shown last (flex order of the page's column). */
+.st-key-share_panel, [data-testid="stLayoutWrapper"]:has(> .st-key-share_panel) {
+  order: 9998; }
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after { animation: none !important; transition: none !important;
+    scroll-behavior: auto !important; }
+  [class*="st-key-motion_view_"], [class*="st-key-still_frames_"],
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-motion_view_"]) {
+    display: none !important; }
+  [class*="st-key-still_view_"],
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-still_view_"]) {
+    display: flex !important; }
+}
+"""
+
+EMBED = """
+[data-testid="stMainBlockContainer"] { padding: 0.5rem 0.75rem 0.5rem !important; }
+[data-testid="stMain"] h1 { font-size: 1.25rem !important; padding: 0 0 0.25rem !important; }
+.st-key-embed_link, [data-testid="stLayoutWrapper"]:has(> .st-key-embed_link) {
+  order: 9999; }
+.st-key-embed_link p { font-size: 0.85rem; }
+"""
+
+PRESENT = f"""
+html {{ font-size: {PRESENT_SCALE * 100:g}% !important; }}
+.stApp, [data-testid="stMain"], [data-testid="stMain"] p, [data-testid="stMain"] li {{
+  background: #FFFFFF; color: #000000 !important; }}
+[data-testid="stHeader"] {{ display: none !important; }}
+[data-testid="stMainBlockContainer"] {{ padding: 1rem 2rem 0.5rem !important;
+  max-width: 100% !important; }}
+[data-testid="stMain"] h1 {{ font-size: 2rem !important; padding: 0 0 0.25rem !important;
+  color: #000000 !important; }}
+[data-testid="stMain"] a {{ color: #00305E !important; text-decoration: underline; }}
+[data-testid="stMain"] button {{ border: 2px solid #000000 !important; color: #000000;
+  font-weight: 700; }}
+.st-key-present_controls {{ align-items: center; }}
+.st-key-present_generation p {{ font-size: 3rem !important; font-weight: 800;
+  line-height: 1.1; margin: 0; text-align: center; }}
+"""
+
+
+def _hide(selectors: Iterable[str]) -> str:
+    selectors = sorted(set(selectors))
+    if not selectors:
+        return ""
+    return ",\n".join(selectors) + " { display: none !important; }\n"
+
+
+def hidden_selectors(groups: Iterable[str], control_keys: Iterable[str]) -> list[str]:
+    """CSS selectors of what ``groups`` cover on a page whose widgets are ``control_keys``."""
+    groups = set(groups)
+    selectors = [f".st-key-{group_key(group)}" for group in groups]
+    if "navigation" in groups:
+        selectors += _SIDEBAR
+    if "controls" in groups:
+        selectors += [f".st-key-{key}" for key in control_keys]
+        # a row of columns that holds controls and no chart goes too (no empty gap)
+        selectors += [
+            f'[data-testid="stHorizontalBlock"]:has(.st-key-{key})'
+            ':not(:has(.js-plotly-plot, [data-testid="stPlotlyChart"]))'
+            for key in control_keys
+        ]
+        selectors.append(f'[class*="st-key-{STILL_KEY}_"]')
+    if "share" in groups:
+        selectors.append(f".st-key-{SHARE_KEY}")
+    if "export" in groups:
+        selectors.append(f".st-key-{EXPORT_KEY}")
+    return selectors
+
+
+def stylesheet(*, embed: bool, present: bool, hidden: Iterable[str], controls: Iterable[str]):
+    """The whole stylesheet of this run's view."""
+    css = BASE
+    if embed:
+        css += EMBED
+    if present:
+        css += PRESENT
+    css += _hide(hidden_selectors(hidden, controls))
+    return css
+
+
+def inject(css: str) -> None:
+    # Style-only HTML goes to Streamlit's event container: it takes no room on the page.
+    st.html(f"<style>{css}</style>")
