@@ -20,21 +20,21 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sklearn
-from scipy.spatial.distance import pdist
-from sklearn.datasets import load_digits
-from sklearn.decomposition import PCA
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.mixture import GaussianMixture
-from sklearn.model_selection import train_test_split
-from threadpoolctl import threadpool_limits
+
+# scikit-learn and scipy are imported where they are used: the page's default run is
+# stored, and painting it needs neither (importing scikit-learn alone costs a second).
+if TYPE_CHECKING:
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.mixture import GaussianMixture
 
 INK = 16.0  # pixel values run from 0 (paper) to 16 (full ink)
 SIDE = 8  # digits are SIDE × SIDE pixels
@@ -67,8 +67,20 @@ class DigitsScenario:
 
 
 @dataclass(frozen=True)
+class RealFacts:
+    """What the page says about real handwriting and the judge (stored with the run)."""
+
+    total: int  # digits scikit-learn ships, both halves
+    judge_accuracy: float  # on the real-world half, which the judge never saw
+    recognised: float  # share of real-world digits the judge recognises with confidence
+    class_share: np.ndarray  # (DIGITS,) share of real-world digits it takes for each digit
+    pca_variance: float  # share of the real digits' pixel variance PCA_DIMENSIONS keep
+
+
+@dataclass(frozen=True)
 class DigitsRun:
     scenario: DigitsScenario
+    real: RealFacts
     diversity: np.ndarray  # (generations + 1, replicas)
     recognised: np.ndarray  # (generations + 1, replicas)
     class_share: np.ndarray  # (generations + 1, replicas, DIGITS)
@@ -82,20 +94,22 @@ class DigitsRun:
 class World:
     """The real digits the loop draws from, and the judge trained on the other half."""
 
-    total: int  # digits scikit-learn ships, both halves
     pixels: np.ndarray  # (n, SIDE * SIDE) real-world digits
     labels: np.ndarray  # (n,)
     judge: LogisticRegression
-    judge_accuracy: float  # on the real-world half, which the judge never saw
     typical_distance: float  # mean distance between two real-world digits
-    recognised: float  # share of real-world digits the judge recognises with confidence
-    class_share: np.ndarray  # (DIGITS,) share of real-world digits it takes for each digit
-    pca_variance: float  # share of the real digits' pixel variance PCA_DIMENSIONS keep
+    facts: RealFacts
 
 
 @cache
 def world() -> World:
     """Split the digits once: the judge learns on one half, the loop lives on the other."""
+    from scipy.spatial.distance import pdist
+    from sklearn.datasets import load_digits
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
     pixels, labels = load_digits(return_X_y=True)
     judge_x, world_x, judge_y, world_y = train_test_split(
         pixels, labels, test_size=0.5, stratify=labels, random_state=JUDGE_SPLIT_SEED
@@ -103,17 +117,14 @@ def world() -> World:
     judge = LogisticRegression(C=10.0, max_iter=5_000).fit(judge_x / INK, judge_y)
     probabilities = judge.predict_proba(world_x / INK)
     guess = probabilities.argmax(axis=1)
-    return World(
+    facts = RealFacts(
         total=len(pixels),
-        pixels=world_x,
-        labels=world_y,
-        judge=judge,
         judge_accuracy=float(np.mean(guess == world_y)),
-        typical_distance=float(pdist(world_x).mean()),
         recognised=float(np.mean(probabilities.max(axis=1) >= CONFIDENT)),
         class_share=np.bincount(guess, minlength=DIGITS) / len(guess),
         pca_variance=float(PCA(PCA_DIMENSIONS).fit(world_x).explained_variance_ratio_.sum()),
     )
+    return World(world_x, world_y, judge, float(pdist(world_x).mean()), facts)
 
 
 def judge_digits(drawings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -124,6 +135,8 @@ def judge_digits(drawings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def diversity(drawings: np.ndarray, rng: np.random.Generator) -> float:
     """Mean distance between two drawings, over that between two real digits."""
+    from scipy.spatial.distance import pdist
+
     if len(drawings) > DIVERSITY_SUBSAMPLE:
         drawings = drawings[rng.choice(len(drawings), DIVERSITY_SUBSAMPLE, replace=False)]
     return float(pdist(drawings).mean() / world().typical_distance)
@@ -173,6 +186,10 @@ def fit(
     """Fit PCA + mixture to ``training``. EM starts from k-means++ centres, or from
     ``previous`` when given (the accumulate regime, where the pile grows by one
     generation at a time and the last model is already close to the answer)."""
+    from sklearn.decomposition import PCA
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.mixture import GaussianMixture
+
     pca = PCA(n_components=PCA_DIMENSIONS, random_state=_seed(rng))
     codes = pca.fit_transform(training)
     start = {} if previous is None else _carried_over(previous, pca)
@@ -201,15 +218,13 @@ def _validate(scenario: DigitsScenario) -> None:
         raise ValueError("generations and replicas must be at least 1")
 
 
-def _chain(
-    scenario: DigitsScenario, rng: np.random.Generator, tick: Callable[[], None]
-) -> list[np.ndarray]:
-    """One replica's D₀, D₁, …, D_generations (each (samples, SIDE * SIDE))."""
+def _chain(scenario: DigitsScenario, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """One replica's D₀, D₁, …, D_generations (each (samples, SIDE * SIDE)), in turn."""
     pool = world().pixels
     fresh = round(scenario.real_fraction * scenario.samples)
     data = pool[rng.integers(len(pool), size=scenario.samples)]
     datasets, model = [data], None
-    tick()
+    yield data
     for _ in range(scenario.generations):
         if scenario.regime == "replace":
             model = fit(data, scenario.components, rng)
@@ -222,38 +237,32 @@ def _chain(
         real = pool[rng.integers(len(pool), size=fresh)]
         data = np.concatenate([real, drawn])[rng.permutation(scenario.samples)]
         datasets.append(data)
-        tick()
-    return datasets
+        yield data
 
 
 def simulate(
     scenario: DigitsScenario, progress: Callable[[float], None] | None = None
 ) -> DigitsRun:
     """Run the loop for every replica; ``progress`` hears the share done (0 to 1)."""
+    from threadpoolctl import threadpool_limits
+
     _validate(scenario)
     rows, replicas = scenario.generations + 1, scenario.replicas
-    # One generator per replica, spawned from the seed: replica r is the same chain
-    # whatever the number of replicas.
-    chains = np.random.default_rng(scenario.seed).spawn(replicas)
     diversity_ = np.empty((rows, replicas))
     recognised = np.empty((rows, replicas))
     class_share = np.empty((rows, replicas, DIGITS))
     gallery = np.empty((rows, GALLERY, SIDE, SIDE), dtype=np.uint8)
     gallery_digit = np.empty((rows, GALLERY), dtype=int)
-    done = 0
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done / (rows * replicas))
-
+    # Two generators per replica, spawned from the seed, one for the loop and one for the
+    # measures: replica r is the same chain whatever the number of replicas, and a run of
+    # fewer generations is the start of a longer one.
+    chains = np.random.default_rng(scenario.seed).spawn(replicas)
     # Small matrices: one BLAS thread is faster than two on a shared 2-core machine.
     with threadpool_limits(limits=1):
-        for r, rng in enumerate(chains):
-            for n, data in enumerate(_chain(scenario, rng, tick)):
+        for r, (loop_rng, measure_rng) in enumerate(chain.spawn(2) for chain in chains):
+            for n, data in enumerate(_chain(scenario, loop_rng)):
                 digit, sureness = judge_digits(data)
-                diversity_[n, r] = diversity(data, rng)
+                diversity_[n, r] = diversity(data, measure_rng)
                 recognised[n, r] = float(np.mean(sureness >= CONFIDENT))
                 class_share[n, r] = np.bincount(digit, minlength=DIGITS) / len(data)
                 if r == 0:
@@ -261,13 +270,10 @@ def simulate(
                     ink = np.rint(data[:GALLERY][order] * (255 / INK))
                     gallery[n] = ink.reshape(GALLERY, SIDE, SIDE)
                     gallery_digit[n] = digit[:GALLERY][order]
+                if progress is not None:
+                    progress((r * rows + n + 1) / (rows * replicas))
     return DigitsRun(
-        scenario,
-        diversity_,
-        recognised,
-        class_share,
-        gallery,
-        gallery_digit,
+        scenario, world().facts, diversity_, recognised, class_share, gallery, gallery_digit
     )
 
 
@@ -288,24 +294,19 @@ def vanishing(shares: np.ndarray) -> list[tuple[int, int]]:
 
 
 # The default scenario, computed ahead by scripts/precompute_digits.py so that the page
-# paints at once; a test checks that the file equals a fresh run.
+# paints at once; a test checks that the file agrees with a fresh run.
 _ARRAYS = ("diversity", "recognised", "class_share", "gallery", "gallery_digit")
 
 
 def _versions() -> str:
-    return f"numpy {np.__version__}, scikit-learn {sklearn.__version__}"
+    return f"numpy {version('numpy')}, scikit-learn {version('scikit-learn')}"
 
 
 def save_run(run: DigitsRun, path: Path = DEFAULT_FILE) -> None:
     arrays = {name: getattr(run, name) for name in _ARRAYS}
+    real = {f"real_{key}": value for key, value in asdict(run.real).items()}
     scenario = json.dumps(asdict(run.scenario), sort_keys=True)
-    np.savez_compressed(path, scenario=scenario, versions=_versions(), **arrays)
-
-
-def load_run(path: Path = DEFAULT_FILE) -> DigitsRun:
-    with np.load(path) as stored:
-        scenario = DigitsScenario(**json.loads(str(stored["scenario"])))
-        return DigitsRun(scenario, **{name: stored[name] for name in _ARRAYS})
+    np.savez_compressed(path, scenario=scenario, versions=_versions(), **arrays, **real)
 
 
 def precomputed(scenario: DigitsScenario, path: Path = DEFAULT_FILE) -> DigitsRun | None:
@@ -313,7 +314,15 @@ def precomputed(scenario: DigitsScenario, path: Path = DEFAULT_FILE) -> DigitsRu
     if not path.exists():
         return None
     with np.load(path) as stored:
-        same = str(stored["versions"]) == _versions() and json.loads(
-            str(stored["scenario"])
-        ) == asdict(scenario)
-    return load_run(path) if same else None
+        if str(stored["versions"]) != _versions():
+            return None
+        if DigitsScenario(**json.loads(str(stored["scenario"]))) != scenario:
+            return None
+        real = RealFacts(
+            total=int(stored["real_total"]),
+            judge_accuracy=float(stored["real_judge_accuracy"]),
+            recognised=float(stored["real_recognised"]),
+            class_share=stored["real_class_share"],
+            pca_variance=float(stored["real_pca_variance"]),
+        )
+        return DigitsRun(scenario, real, **{name: stored[name] for name in _ARRAYS})

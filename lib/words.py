@@ -144,14 +144,15 @@ def draw_generation(
     real_fraction: float,
 ) -> np.ndarray:
     """Word counts of D_n, shaped like ``q`` (replicas, V): ``round(real_fraction ×
-    samples)`` words from ``real`` and the rest from ``q``, one multinomial call for all."""
+    samples)`` words from ``real`` and the rest from ``q``, each part one multinomial call
+    for every replica at once (numpy loops over the words in C)."""
     real_words = round(real_fraction * samples)
-    replicas = q.shape[0]
-    pvals = np.empty((replicas, 2, q.shape[-1]))
-    pvals[:, 0] = real
-    pvals[:, 1] = q
-    n = np.broadcast_to(np.array([real_words, samples - real_words]), (replicas, 2))
-    return rng.multinomial(n, pvals).sum(axis=1)
+    if real_words == samples:
+        return rng.multinomial(samples, real, size=q.shape[0])
+    counts = rng.multinomial(samples - real_words, q)
+    if real_words:
+        counts += rng.multinomial(real_words, real, size=q.shape[0])
+    return counts
 
 
 def expected_distinct(real: np.ndarray, samples: int) -> float:
@@ -232,8 +233,9 @@ def simulate(scenario: WordsScenario) -> WordsRun:
             if keep:
                 gone = gone[np.argpartition(place[gone], keep - 1)[:keep]]
             vanished_first.append(gone[np.argsort(place[gone])])
-            top = np.sort(q[0])[::-1][ranks - 1]
-            curve[n] = np.where(top > 0, top, np.nan)
+            said = np.sort(q[0][now[0]])[::-1]  # the words model n can say, most likely first
+            shown = ranks <= said.size
+            curve[n, shown] = said[ranks[shown] - 1]
             known = now
             counts = draw_generation(rng, real, q, s.samples, s.real_fraction)
             if s.regime == "accumulate":

@@ -34,7 +34,7 @@ def figures(scenario: digits.DigitsScenario, language: str, _run: digits.DigitsR
     """The page's two figures for ``scenario`` in ``language`` (cached as built);
     ``_run`` is ``simulate(scenario)``."""
     run = _run
-    real = digits.world()
+    real = run.real
     shares = run.class_share[:, 0] * 100  # (generations + 1, 10) replica 0, the one shown
     grid = gallery_figure(
         run.gallery,
@@ -130,14 +130,14 @@ st.markdown(
         generations=scenario.generations,
         diversity=fmt_percent(diversity[-1]),
         recognised=fmt_percent(recognised[-1]),
-        recognised_real=fmt_percent(digits.world().recognised),
+        recognised_real=fmt_percent(run.real.recognised),
     )
 )
 st.caption(
     t(
         "digits.judge",
-        total=fmt_int(digits.world().total),
-        accuracy=fmt_percent(digits.world().judge_accuracy, digits=1),
+        total=fmt_int(run.real.total),
+        accuracy=fmt_percent(run.real.judge_accuracy, digits=1),
         threshold=fmt_percent(digits.VANISHED, digits=1),
     )
 )
@@ -147,7 +147,7 @@ st.markdown(
     t(
         "digits.explain",
         dimensions=digits.PCA_DIMENSIONS,
-        variance=fmt_percent(digits.world().pca_variance),
+        variance=fmt_percent(run.real.pca_variance),
         cap=fmt_int(digits.PILE_CAP),
     )
 )

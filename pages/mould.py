@@ -20,9 +20,10 @@ def cast_run(
     return mould.run(points, coarseness, generations, real_fraction, seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def figure(values: dict, language: str):
-    """The page's animation for these settings, in ``language`` (cached as built)."""
+    """The page's animation for these settings, in ``language``, built once (the same
+    object on each hit: nobody mutates it, ``present.chart`` copies before staging)."""
     run = cast_run(*(values[key] for key in KNOBS))
     return mould_figure(
         run.pictures,
@@ -59,7 +60,7 @@ state.sync_url("mould", values)
 st.caption(t("mould.how_to_read"))
 if present.active():  # the classroom: Previous / Next, one generation a step
     present.chart(figure(values, current_language()), key="mould_chart")
-else:
+else:  # not present.chart: its still grid sets showlegend, which an image trace lacks
     st.plotly_chart(
         figure(values, current_language()),
         key="mould_chart",

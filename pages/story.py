@@ -26,7 +26,7 @@ COARSENESS = PAGE_PARAMS["mould"]["coarseness"].default
 
 # Plays the hero once per figure, when it comes into view: finds it in this document
 # (``st.html`` is not iframed) and presses its own Play button. Not for visitors whose
-# system asks for reduced motion (they see still pictures), nor in presentation mode.
+# system asks for reduced motion, nor in presentation mode.
 AUTOPLAY = """<script>
 (() => {
   const meta = %s;
@@ -42,10 +42,10 @@ AUTOPLAY = """<script>
   let tries = 0;
   const timer = setInterval(() => {
     tries += 1;
-    const plot = document.querySelector(".st-key-hero .js-plotly-plot");
-    const ready = plot && plot._fullLayout && plot.layout.meta === meta
-      && plot.querySelector(".updatemenu-button");
-    if (ready) {
+    const plot = [...document.querySelectorAll(".st-key-hero .js-plotly-plot")].find(
+      (el) => el._fullLayout && el.layout.meta === meta
+        && el.querySelector(".updatemenu-button"));
+    if (plot) {
       clearInterval(timer);
       // Start when at least a third of the chart is on screen.
       const watch = new IntersectionObserver((seen) => {
@@ -101,9 +101,12 @@ def meta_of(values: dict) -> str:
     return "hero-" + "-".join(str(values[key]) for key in KNOBS)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def figure(values: dict, language: str):
-    """The hero for these settings in ``language``, built once and cached."""
+    """The hero for these settings in ``language``, built once and cached.
+
+    ``cache_resource`` hands back the same object, without the copy and re-validation of
+    every frame that ``cache_data`` pays on each hit; ``present.chart`` never mutates it."""
     data = story_run(values)
     labels = {
         key: t(f"story.{key}")
@@ -151,7 +154,7 @@ data = story_run(values)
 with st.container(key="hero"):
     if present.active():  # the classroom: Previous / Next, one generation a step
         present.chart(figure(values, current_language()), key="hero_chart")
-    else:
+    else:  # not present.chart: its still grid sets showlegend, which an image trace lacks
         st.plotly_chart(
             figure(values, current_language()),
             key="hero_chart",

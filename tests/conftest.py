@@ -128,7 +128,13 @@ def page(browser):
 
 def wait_for_app(tab, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the page's script."""
-    tab.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    # The frontend marks its root with the script's run state: "initial" until the first
+    # run starts, then "running", then "notRunning" once the page is drawn.
+    tab.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']"
+        "[data-test-connection-state='CONNECTED']",
+        timeout=timeout,
+    )
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelector('[data-testid=\"stMain\"]')",

@@ -37,7 +37,7 @@ def png_data_uri(picture: np.ndarray, upscale: int = UPSCALE) -> str:
     image = Image.fromarray(picture, mode="L")
     image = image.resize((image.width * upscale, image.height * upscale), Image.NEAREST)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
