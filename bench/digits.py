@@ -8,7 +8,9 @@ dimensions, with one BLAS thread as the loop uses. Then, best of a few rounds (t
 is shared): the default scenario computed fresh, the stored default loaded, the page's
 figures built from it, and the largest runs the registry allows (most components,
 samples and generations, each regime, with and without real data) with the page's
-replicas. Each run must stay under 10 s; the script exits 1 otherwise.
+replicas. Each run must stay under 10 s; the script exits 1 otherwise. The verdict reads
+CPU time: the loop runs on one thread, so its CPU time is what it takes on an idle host,
+while wall time grows with whatever else shares the host.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def baseline() -> float:
 
 
 def build_figures(run: digits.DigitsRun) -> None:
-    real = digits.world()
+    real = run.real
     rows = run.scenario.generations + 1
     labels = {"slider_prefix": "G ", "play_label": "Play", "pause_label": "Pause"}
     names = dict.fromkeys(
@@ -112,8 +114,8 @@ def main() -> int:
     print(f"{'run':34} {'wall s':>7} {'cpu s':>6} {'x baseline':>11}")
     ok = True
     for label, wall, cpu in rows:
-        flag = "" if wall < LIMIT_SECONDS else "  OVER 10 s"
-        ok &= wall < LIMIT_SECONDS
+        flag = "" if cpu < LIMIT_SECONDS else "  OVER 10 s"
+        ok &= cpu < LIMIT_SECONDS
         print(f"{label:34} {wall:7.2f} {cpu:6.2f} {wall / unit:11.0f}{flag}")
     print(
         f"\n(largest: {largest.components} components, {largest.samples} samples, "

@@ -14,6 +14,8 @@ Run: ``python bench/engine.py`` (add ``--quick`` to skip the largest runs).
 
 from __future__ import annotations
 
+import itertools
+import os
 import sys
 import time
 import tracemalloc
@@ -63,6 +65,9 @@ def throughput(rounds: int = 15) -> None:
 
 def largest_runs() -> bool:
     ok = True
+    load = os.getloadavg()[0]
+    print(f"\nload average {load:.1f} on {os.cpu_count()} cores: with more load than cores,")
+    print("wall time is the host's queue; CPU time is what the run itself costs.")
     print(
         f"\n{'model':9} {'regime':10} {'variant':12} {'M':>6} {'n':>5} {'reps':>4} "
         f"{'wall s':>7} {'cpu s':>6} {'peak MB':>8}"
@@ -71,11 +76,16 @@ def largest_runs() -> bool:
         "plain": {"source": "normal"},
         "real+tails": {"source": "heavy_tails", "real_fraction": "0.5", "temperature": "0.5"},
     }
+    most = params.REGISTRY["samples"].high
     for model in params.MODELS:
         for regime in ("replace", "accumulate"):
-            for label, extra in variants.items():
-                query = {"model": model, "regime": regime, "samples": "10000"}
-                query["generations"] = "1000"
+            sizes = [most]
+            pool = params.MAX_POOL_BY_MODEL.get(model)
+            if regime == "accumulate" and pool:  # also: the most generations the pool allows
+                sizes.append(max(pool // params.MAX_GENERATIONS_BY_MODEL[model], 10))
+            for (label, extra), size in itertools.product(variants.items(), sizes):
+                query = {"model": model, "regime": regime, "samples": str(size)}
+                query["generations"] = str(params.REGISTRY["generations"].high)
                 values, _ = params.parse({**query, **extra}, "lab")
                 fields = Scenario.__dataclass_fields__
                 scenario = Scenario(**{k: v for k, v in values.items() if k in fields})

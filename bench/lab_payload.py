@@ -11,11 +11,15 @@ and prints, for each:
   comes from the cache) and of a knob change (a new seed: a new run), each as a ratio
   to the first run.
 
-    python bench/lab_payload.py
+    python bench/lab_payload.py [--browser]
+
+With ``--browser`` it also serves the app and measures, in headless Chromium, the bytes
+the page receives over the websocket and the redraw after a knob change.
 """
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -71,6 +75,69 @@ def measure(generations: int) -> None:
     )
 
 
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
+
+
+def _round_trip(tab, key: str) -> float:
+    """Seconds from a key press on the seed slider until the page is drawn again."""
+    tab.locator(".st-key-seed input[type='range']").focus()
+    start = time.perf_counter()
+    tab.keyboard.press(key)
+    tab.wait_for_selector(RUNNING, timeout=60_000)
+    tab.wait_for_selector(IDLE, timeout=60_000)
+    return time.perf_counter() - start
+
+
+def browser(repeats: int = 5) -> None:
+    """The real app in headless Chromium at the defaults: bytes received over the
+    websocket for the whole page, and the redraw after a knob change (a new seed, then
+    back to seeds already seen: their runs come from the cache)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import (
+        CHROMIUM,
+        CHROMIUM_FLAGS,
+        free_port,
+        start_app,
+        wait_for_app,
+        wait_healthy,
+    )
+
+    port = free_port()
+    process = start_app(port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+            )
+            tab = chromium.new_page(viewport={"width": 1280, "height": 900})
+            received: list[int] = []
+            tab.on(
+                "websocket",
+                lambda socket: socket.on("framereceived", lambda p: received.append(len(p))),
+            )
+            tab.goto(f"{url}/lab?lang=en")
+            wait_for_app(tab)
+            total = sum(received)
+            new = [_round_trip(tab, "ArrowRight") for _ in range(repeats)]
+            cached = [_round_trip(tab, "ArrowLeft") for _ in range(repeats)]
+            chromium.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    print("browser, defaults (100 generations)")
+    print(f"  websocket received  {total / 1024:8.1f} KiB = {total / BUDGET:.2f} x budget")
+    print(
+        f"  redraw after a knob change (median of {repeats}): new seed"
+        f" {statistics.median(new):.2f} s, seed seen before {statistics.median(cached):.2f} s"
+    )
+
+
 if __name__ == "__main__":
     for generations in (100, 1_000):
         measure(generations)
+    if "--browser" in sys.argv:
+        browser()

@@ -109,12 +109,14 @@ def world() -> World:
     from sklearn.decomposition import PCA
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split
+    from threadpoolctl import threadpool_limits
 
     pixels, labels = load_digits(return_X_y=True)
     judge_x, world_x, judge_y, world_y = train_test_split(
         pixels, labels, test_size=0.5, stratify=labels, random_state=JUDGE_SPLIT_SEED
     )
-    judge = LogisticRegression(C=10.0, max_iter=5_000).fit(judge_x / INK, judge_y)
+    with threadpool_limits(limits=1):  # one BLAS thread, as in the loop below
+        judge = LogisticRegression(C=10.0, max_iter=5_000).fit(judge_x / INK, judge_y)
     probabilities = judge.predict_proba(world_x / INK)
     guess = probabilities.argmax(axis=1)
     facts = RealFacts(
@@ -170,10 +172,13 @@ def _carried_over(previous: Model, pca: PCA) -> dict[str, np.ndarray]:
     shift = (previous.pca.mean_ - pca.mean_) @ pca.components_.T
     means = old.means_ @ turn.T + shift
     covariances = turn @ old.covariances_ @ turn.T + REG_COVAR * np.eye(len(turn))
+    # Rounding leaves the inverse of a near-singular covariance a little asymmetric, which
+    # scikit-learn refuses: average it with its transpose.
+    precisions = np.linalg.inv(covariances)
     return {
         "weights_init": old.weights_,
         "means_init": means,
-        "precisions_init": np.linalg.inv(covariances),
+        "precisions_init": (precisions + precisions.transpose(0, 2, 1)) / 2,
     }
 
 
@@ -247,6 +252,8 @@ def simulate(
     from threadpoolctl import threadpool_limits
 
     _validate(scenario)
+    # Loads scikit-learn, and with it the thread pools the limit below must see.
+    real = world().facts
     rows, replicas = scenario.generations + 1, scenario.replicas
     diversity_ = np.empty((rows, replicas))
     recognised = np.empty((rows, replicas))
@@ -272,9 +279,7 @@ def simulate(
                     gallery_digit[n] = digit[:GALLERY][order]
                 if progress is not None:
                     progress((r * rows + n + 1) / (rows * replicas))
-    return DigitsRun(
-        scenario, world().facts, diversity_, recognised, class_share, gallery, gallery_digit
-    )
+    return DigitsRun(scenario, real, diversity_, recognised, class_share, gallery, gallery_digit)
 
 
 def band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

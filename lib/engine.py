@@ -26,10 +26,22 @@ from lib import models
 from lib.measures import Counter, distinct_values
 from lib.sources import SOURCE_NAMES, get_source
 
-# Seconds one replica costs, per generation and per sample drawn, measured by
-# bench/engine.py on the 2-core host; ``default_replicas`` keeps a run near TIME_BUDGET.
+# CPU seconds one replica costs, measured by bench/engine.py and a profile on the shared
+# 2-core host (so on the safe side): a fixed cost per generation, a cost per model draw
+# (fit, draw and measure included), a cost per fresh real draw (the source's sampler plus
+# the measures on mixed data), and for the mixture the first fit, which tries 2 to 5
+# components (per value fitted). ``default_replicas`` keeps a run near TIME_BUDGET.
 SECONDS_PER_GENERATION = {"gaussian": 2e-5, "resample": 3e-5, "kde": 3e-5, "mixture": 3e-3}
-SECONDS_PER_SAMPLE = {"gaussian": 1.5e-8, "resample": 8e-8, "kde": 6e-8, "mixture": 1.2e-6}
+SECONDS_PER_SAMPLE = {"gaussian": 2.3e-8, "resample": 3e-8, "kde": 3.5e-8, "mixture": 1.2e-6}
+SECONDS_PER_REAL_SAMPLE = {
+    "normal": 4.5e-8,
+    "two_humps": 5e-8,
+    "heavy_tails": 6.5e-8,
+    "skewed": 4.5e-8,
+    "uniform": 3.5e-8,
+}
+MIXTURE_FIRST_FIT = (0.02, 1.3e-5)  # seconds: fixed, per value of the real data
+MIXTURE_POOL_SECONDS = 4e-6  # per value of a growing accumulate pool (EM iterates more)
 TIME_BUDGET = 1.5  # seconds
 POOL_BUDGET = 4e6  # values an accumulate run may keep, over all replicas (8 bytes each)
 MAX_REPLICAS = 100
@@ -76,12 +88,19 @@ def default_replicas(scenario: Scenario) -> int:
     that keep their whole pool in the accumulate regime, at most ``POOL_BUDGET`` values.
     """
     model, size, generations = scenario.model, scenario.samples, max(scenario.generations, 1)
+    n_real = round(scenario.real_fraction * size)
     fitted = size  # values each fit sees
     if scenario.regime == "accumulate" and model == "mixture":
         fitted = size * (generations + 1) / 2  # the pool grows: its mean size
-    seconds = generations * (
-        SECONDS_PER_GENERATION[model] + SECONDS_PER_SAMPLE[model] * (size + fitted) / 2
-    )
+    per_sample = SECONDS_PER_SAMPLE[model]
+    if fitted > size:
+        per_sample = MIXTURE_POOL_SECONDS
+    # the mixture's cost is its fit, which sees every value, real or not
+    modelled = size if model == "mixture" else size - n_real
+    drawn = modelled * per_sample + n_real * SECONDS_PER_REAL_SAMPLE[scenario.source]
+    seconds = generations * (SECONDS_PER_GENERATION[model] + drawn + per_sample * (fitted - size))
+    if model == "mixture":
+        seconds += MIXTURE_FIRST_FIT[0] + MIXTURE_FIRST_FIT[1] * size
     replicas = int(TIME_BUDGET // seconds)
     if scenario.regime == "accumulate" and model != "gaussian":
         replicas = min(replicas, int(POOL_BUDGET // (size * generations)))

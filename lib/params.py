@@ -179,8 +179,9 @@ for _page in PAGE_PARAMS.values():
 # The heavy models are capped so that the largest run stays within its time budget.
 MAX_GENERATIONS_BY_MODEL = {"gaussian": 1_000, "resample": 1_000, "kde": 1_000, "mixture": 200}
 # In the accumulate regime these models keep (and refit on) every generation's data, so
-# generations × samples is capped too: memory for kde and resample, EM time for mixture.
-MAX_POOL_BY_MODEL = {"resample": 2_000_000, "kde": 2_000_000, "mixture": 25_000}
+# generations × samples is capped too: memory for kde and resample, EM time for mixture
+# (bench/engine.py: a 25,000-value mixture pool took 8 to 10 CPU seconds, 10,000 about 4).
+MAX_POOL_BY_MODEL = {"resample": 2_000_000, "kde": 2_000_000, "mixture": 10_000}
 
 
 def defaults(page: str) -> dict[str, Any]:

@@ -29,7 +29,6 @@ Pure numpy; no streamlit. The last section formats what the visitor reads (``lib
 from __future__ import annotations
 
 import gzip
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -164,11 +163,14 @@ def _rank_grid(size: int, points: int = CURVE_POINTS) -> np.ndarray:
     return np.unique(np.geomspace(1, size, points).round().astype(int))
 
 
-def _vivid_order(words: np.ndarray) -> np.ndarray:
+def _vivid_order(words: np.ndarray, real: np.ndarray) -> np.ndarray:
     """Each word's place in the order "most vivid first": words of letters only, at least
-    ``VIVID_LETTERS`` long, rarest first, then every other word, rarest first."""
+    ``VIVID_LETTERS`` long, rarest first, then every other word, rarest first. Words of
+    equal frequency (many, in the tail) come in a fixed random order, not the list's
+    alphabetical one."""
     vivid = np.array([len(w) >= VIVID_LETTERS and w.isalpha() for w in words.tolist()])
-    by_rarity = np.arange(words.size)[::-1]  # the vocabulary is most frequent first
+    ties = np.random.default_rng(0).permutation(words.size)
+    by_rarity = np.lexsort((ties, real))  # the last key sorts first: rarest first
     order = np.concatenate([by_rarity[vivid[by_rarity]], by_rarity[~vivid[by_rarity]]])
     place = np.empty(words.size, dtype=np.int64)
     place[order] = np.arange(words.size)
@@ -177,7 +179,8 @@ def _vivid_order(words: np.ndarray) -> np.ndarray:
 
 @cache
 def _vivid_place(language: str) -> np.ndarray:
-    return _vivid_order(vocabulary(language).words)
+    vocab = vocabulary(language)
+    return _vivid_order(vocab.words, vocab.real)
 
 
 def _bag(rng: np.random.Generator, counts: np.ndarray, size: int) -> np.ndarray:
@@ -272,18 +275,9 @@ def is_rare(index: np.ndarray) -> np.ndarray:
     return np.asarray(index) >= COMMON
 
 
-def half_life(alive: np.ndarray) -> float:
-    """First generation at which a chain knows at most half the words its first model
-    knew (row 1), or NaN when it never does. ``alive`` is one replica's column."""
-    if alive.size < 2:
-        return math.nan
-    below = np.flatnonzero(alive[1:] <= alive[1] / 2)
-    return float(below[0] + 1) if below.size else math.nan
-
-
 # -- what the visitor reads: pure formatting through lib.i18n (no statistics below) ------
 
-TEXT_WIDTH = 52  # visible characters a line of the figure's text panel
+TEXT_WIDTH = 34  # visible characters a line of the figure's text panel (fits 360 px)
 
 
 def wrap(items: Sequence[str], width: int = TEXT_WIDTH, sep: str = " ") -> str:
@@ -295,7 +289,7 @@ def wrap(items: Sequence[str], width: int = TEXT_WIDTH, sep: str = " ") -> str:
         visible = len(_TAG.sub("", item))
         if not line:
             line, length = item, visible
-        elif length + len(sep) + visible > width:
+        elif length + len(sep) + visible + len(sep.rstrip()) > width:  # room for ","
             lines.append(line + sep.rstrip())
             line, length = item, visible
         else:
@@ -305,13 +299,21 @@ def wrap(items: Sequence[str], width: int = TEXT_WIDTH, sep: str = " ") -> str:
     return "<br>".join(lines)
 
 
+def _heading(text: str) -> str:
+    """A sentence wrapped to the panel's width, each line in bold."""
+    return "<br>".join(f"<b>{line}</b>" for line in wrap(text.split(" ")).split("<br>"))
+
+
 def frame_title(run: WordsRun, n: int) -> str:
-    return t(
+    """The title of generation ``n``, broken into short lines (numbers never split: they
+    are grouped with non-breaking spaces)."""
+    title = t(
         "words.chart.frame_title",
         generation=fmt_int(n),
         alive=fmt_int(run.alive[n, 0]),
         entropy=fmt_number(run.entropy[n, 0], 1),
     )
+    return wrap(title.split(" "))
 
 
 def frame_text(run: WordsRun, n: int) -> str:
@@ -328,7 +330,7 @@ def frame_text(run: WordsRun, n: int) -> str:
     else:
         key = "words.text.first_gone" if n == 1 else "words.text.gone"
         head = t(key, count=fmt_int(lost))
-    lines = [f"<b>{head}</b>"]
+    lines = [_heading(head)]
     shown = run.words[run.vanished_first[n]].tolist()
     if shown:
         more = lost - len(shown)
@@ -340,7 +342,7 @@ def frame_text(run: WordsRun, n: int) -> str:
     bag = [
         f"<b>{run.words[i]}</b>" if is_rare(i) else str(run.words[i]) for i in run.bags[n].tolist()
     ]
-    lines += ["", f"<b>{t('words.text.writes')}</b>", wrap(bag)]
+    lines += ["", _heading(t("words.text.writes")), wrap(bag)]
     return "<br>".join(lines)
 
 

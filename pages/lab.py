@@ -34,6 +34,7 @@ SCENARIO_KEYS = (
     "temperature",
     "seed",
 )
+MEASURES = ("spread", "tails", "distance")  # the panels under the chart, in order
 PROGRESS_EVERY = 0.2  # seconds between two updates of the progress bar
 
 
@@ -145,10 +146,12 @@ def measure_charts(view: summary.LabView) -> list:
     labels["theory"] = t("lab.measures.theory_line")
     suffix = t("lab.percent_suffix")
     figures = []
-    for name, scale, reference, unit in (
-        ("spread", 100.0, 100.0, suffix),
-        ("tails", 100.0, 100.0 * summary.REAL_TAIL_MASS, suffix),
-        ("distance", 1.0, 0.0, ""),
+    for name, scale, reference, unit in zip(
+        MEASURES,
+        (100.0, 100.0, 1.0),  # spread and tails in percent
+        (100.0, 100.0 * summary.REAL_TAIL_MASS, 0.0),  # the real world's own value
+        (suffix, suffix, ""),
+        strict=True,
     ):
         line = view.lines[name]
         theory_mean = view.theory_mean if name == "spread" else None
@@ -209,15 +212,16 @@ if chrome.shows("prose"):
 knobs = chrome.shows("controls")
 if knobs:
     st.markdown(f"**{t('lab.presets.heading')}**")
-    for column, name in zip(st.columns(len(presets.PRESETS)), presets.PRESETS, strict=True):
-        column.button(
-            t(f"lab.preset.{name}.label"),
-            key=f"preset_{name}",
-            help=t(f"lab.preset.{name}.help"),
-            on_click=_apply_preset,
-            args=(name,),
-            width="stretch",
-        )
+    # A row that wraps: each label whole, on a phone one or two a line.
+    with st.container(horizontal=True, key="lab_presets"):
+        for name in presets.PRESETS:
+            st.button(
+                t(f"lab.preset.{name}.label"),
+                key=f"preset_{name}",
+                help=t(f"lab.preset.{name}.help"),
+                on_click=_apply_preset,
+                args=(name,),
+            )
 
 # Side by side on a wide screen, one under the other on a phone; embedded or projected,
 # the (hidden) knobs take no column of their own.
@@ -296,6 +300,6 @@ with chrome.section("measures"):
     if view.replicas > 1:
         explain.append(t("lab.measures.spread_mean"))
     st.caption(" ".join(explain))
-    for column, chart in zip(st.columns(3), measure_figures, strict=True):
-        column.plotly_chart(chart, config={"displaylogo": False})
+    for column, chart, name in zip(st.columns(3), measure_figures, MEASURES, strict=True):
+        column.plotly_chart(chart, key=f"lab_{name}", config={"displaylogo": False})
     st.caption(t("lab.measures.defs"))

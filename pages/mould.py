@@ -58,15 +58,8 @@ values = {
 state.sync_url("mould", values)
 
 st.caption(t("mould.how_to_read"))
-if present.active():  # the classroom: Previous / Next, one generation a step
-    present.chart(figure(values, current_language()), key="mould_chart")
-else:  # not present.chart: its still grid sets showlegend, which an image trace lacks
-    st.plotly_chart(
-        figure(values, current_language()),
-        key="mould_chart",
-        width="stretch",
-        config={"displaylogo": False},
-    )
+# The animation; still pictures under reduced motion; Previous / Next in the classroom.
+present.chart(figure(values, current_language()), key="mould_chart")
 
 run = cast_run(*(values[key] for key in KNOBS))
 st.markdown(

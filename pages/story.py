@@ -26,7 +26,8 @@ COARSENESS = PAGE_PARAMS["mould"]["coarseness"].default
 
 # Plays the hero once per figure, when it comes into view: finds it in this document
 # (``st.html`` is not iframed) and presses its own Play button. Not for visitors whose
-# system asks for reduced motion, nor in presentation mode.
+# system asks for reduced motion (``present.chart`` hides the animation from them and shows
+# still pictures: a hidden chart never comes into view), nor in presentation mode.
 AUTOPLAY = """<script>
 (() => {
   const meta = %s;
@@ -152,15 +153,8 @@ if chrome.shows("prose"):
 values = {key: values[key] for key in KNOBS}
 data = story_run(values)
 with st.container(key="hero"):
-    if present.active():  # the classroom: Previous / Next, one generation a step
-        present.chart(figure(values, current_language()), key="hero_chart")
-    else:  # not present.chart: its still grid sets showlegend, which an image trace lacks
-        st.plotly_chart(
-            figure(values, current_language()),
-            key="hero_chart",
-            width="stretch",
-            config={"displaylogo": False},
-        )
+    # The animation; still pictures under reduced motion; Previous / Next in the classroom.
+    present.chart(figure(values, current_language()), key="hero_chart")
 if not present.active():
     st.html(AUTOPLAY % json.dumps(meta_of(values)), unsafe_allow_javascript=True)
 st.caption(

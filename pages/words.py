@@ -28,9 +28,14 @@ def load_run(scenario: words.WordsScenario) -> words.WordsRun:
     return words.simulate(scenario)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def load_figure(scenario: words.WordsScenario, language: str) -> object:
-    """The animated figure of a run, in ``language`` (part of the cache key)."""
+    """The animated figure of a run, in ``language`` (part of the cache key).
+
+    ``cache_resource`` hands back the same object on every hit: ``cache_data`` would
+    unpickle it, and Plotly would validate its hundred frames again, each run. Nobody
+    mutates it: ``present.chart`` copies before changing, ``st.plotly_chart`` serialises.
+    """
     run = load_run(scenario)
     frames = words.frame_generations(scenario.generations)
     step = round(scenario.generations / max(1, len(frames) - 1))
@@ -94,7 +99,8 @@ scenario = words.WordsScenario(
 )
 run = load_run(scenario)
 with st.container():
-    present.chart(load_figure(scenario, language), key="words_chart")
+    # The still version shows all four panels a row: three generations are enough.
+    present.chart(load_figure(scenario, language), key="words_chart", count=3)
     st.markdown(f"**{words.summary(run)}**")
     notes = [t("words.shown", seed=fmt_int(scenario.seed), others=fmt_int(REPLICAS - 1))]
     frames = words.frame_generations(scenario.generations)

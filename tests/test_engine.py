@@ -1,11 +1,13 @@
 """The loop: shapes, generation 0, the order of fits and draws, reproducibility, measures."""
 
 import itertools
+import tracemalloc
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from lib import engine, models
+from lib import engine, models, params
 from lib.engine import Scenario, default_replicas, simulate
 from lib.measures import Counter, distinct_values, wasserstein_exact
 from lib.sources import SOURCE_NAMES, TAIL, get_source
@@ -137,6 +139,14 @@ def test_default_replicas_fits_the_budget():
     assert default_replicas(big) == 1
     pooled = Scenario(model="kde", regime="accumulate", samples=10_000, generations=200)
     assert default_replicas(pooled) * 10_000 * 200 <= engine.POOL_BUDGET
+    # the mixture's first fit tries four component counts: a short run still pays for it
+    short = Scenario(model="mixture", regime="accumulate", samples=10_000, generations=2)
+    first_fit = engine.MIXTURE_FIRST_FIT[0] + engine.MIXTURE_FIRST_FIT[1] * 10_000
+    assert default_replicas(short) <= engine.TIME_BUDGET / first_fit < 12
+    # fresh real data from a slow sampler costs more than the Gaussian's own draws
+    plain = Scenario(samples=10_000, generations=1_000)
+    mixed = Scenario(samples=10_000, generations=1_000, source="heavy_tails", real_fraction=0.5)
+    assert default_replicas(mixed) < default_replicas(plain)
 
 
 def test_bad_scenarios_are_refused():
@@ -150,3 +160,60 @@ def test_bad_scenarios_are_refused():
     ):
         with pytest.raises(ValueError):
             simulate(bad)
+
+
+MEMORY_CEILING = 80e6  # bytes: no run the registry allows may need more
+
+
+def memory_bound(s: Scenario) -> float:
+    """Bytes a run may hold at its peak, counted from the arrays it keeps.
+
+    The Run's per-generation arrays (7 (generations + 1) × replicas and 4 histograms), at
+    most 14 working arrays of replicas × samples (draws, D_n, the bin indices, their
+    float positions, resample picks, sorted copies, temporaries), the accumulate pool of
+    kde and resample (replicas × samples × generations), the fine-grid counts, and for
+    the mixture scikit-learn's responsibilities and log densities (about 40 values for
+    each value fitted, 5 components at most), plus 2 MB for Python and scipy.
+    """
+    source = get_source(s.source)
+    g, r, m = s.generations + 1, s.replicas, s.samples
+    bins, fine = source.bin_edges.size - 1, source.fine_edges.size + 1
+    pooled = s.regime == "accumulate" and s.model != "gaussian"
+    pool = r * m * max(s.generations, 1) if pooled else 0
+    fitted = m * max(s.generations, 1) if pooled else m
+    fit = 40 * fitted if s.model == "mixture" else 0
+    return 8.0 * (g * (7 * r + 4 * bins) + 14 * r * m + pool + 4 * r * fine + fit) + 2e6
+
+
+def largest_scenario(model: str, regime: str) -> Scenario:
+    """The largest laboratory run the registry allows (as bench/engine.py runs it)."""
+    query = {"model": model, "regime": regime, "samples": "100000", "generations": "100000"}
+    query |= {"source": "heavy_tails", "real_fraction": "0.5", "temperature": "0.5"}
+    values, _ = params.parse(query, "lab")
+    scenario = Scenario(**{k: v for k, v in values.items() if k in Scenario.__dataclass_fields__})
+    return replace(scenario, replicas=default_replicas(scenario))
+
+
+@pytest.mark.parametrize(
+    ("model", "regime"), list(itertools.product(models.MODEL_NAMES, ("replace", "accumulate")))
+)
+def test_the_largest_run_stays_under_its_memory_ceiling(model, regime):
+    largest = largest_scenario(model, regime)
+    assert largest.samples == params.REGISTRY["samples"].high
+    assert memory_bound(largest) <= MEMORY_CEILING
+    # Check the bound on a real run: the largest one itself where it is quick (the pooled
+    # kde and resample, the heaviest in memory), else the same samples and replicas over
+    # a few generations (every array but the Run's and the pool is then at full size,
+    # and those two are counted exactly). The mixture fits one replica at a time: one does.
+    run = largest
+    if not (regime == "accumulate" and model in ("kde", "resample")):
+        run = replace(largest, generations=min(largest.generations, 3))
+    if model == "mixture":
+        run = replace(run, replicas=1)
+    tracemalloc.start()
+    try:
+        simulate(run)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert 8 * run.replicas * run.samples < peak <= memory_bound(run), (run, peak)

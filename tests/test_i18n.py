@@ -74,3 +74,45 @@ def test_numbers_follow_the_language():
 def test_placeholders_are_filled_and_a_missing_key_shows_itself():
     assert "42" in i18n.t("notice.out_of_range", raw="42", name="x", value="1")
     assert i18n.t("no.such.key") == "no.such.key"
+
+
+# The story, the page the router opens first (AppTest's ``switch_page`` runs a page without
+# the router, hence without the sidebar), with each of its settings away from its default.
+_STORY_SETTINGS = {
+    "source": "two_humps",
+    "samples": 40,
+    "generations": 10,
+    "real_fraction": 0.2,
+    "seed": 7,
+}
+
+
+def test_the_sidebar_language_switch_keeps_every_other_setting():
+    from streamlit.testing.v1 import AppTest
+
+    from lib.params import PAGE_PARAMS
+    from tests.conftest import ROOT
+
+    spec = PAGE_PARAMS["story"]
+    assert set(_STORY_SETTINGS) == {k for k in spec if k not in ("lang", "present", "embed")}
+    assert all(spec[k].default != v for k, v in _STORY_SETTINGS.items())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"lang": "en", **{k: str(v) for k, v in _STORY_SETTINGS.items()}})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == i18n.catalogue("en")["nav.story"]
+    i18n.use_language("fr")  # AppTest formats the switch's options in this thread
+    try:
+        at.button_group(key="lang_switch").set_value("fr").run()
+    finally:
+        i18n.use_language("en")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == i18n.catalogue("fr")["nav.story"]
+    query = {key: at.query_params[key] for key in at.query_params}
+    query = {k: v[-1] if isinstance(v, list) else v for k, v in query.items()}
+    assert query.pop("lang") == "fr"
+    assert query == {
+        k: f"{v:g}" if isinstance(v, float) else str(v) for k, v in _STORY_SETTINGS.items()
+    }
+    for key, value in _STORY_SETTINGS.items():
+        assert at.session_state[key] == value, key

@@ -19,7 +19,7 @@ from lib.figures.histogram import (
     y_ceiling,
 )
 from lib.figures.measures import MeasureLines, measure_figure
-from lib.i18n import catalogue, use_language
+from lib.i18n import catalogue, t, use_language
 from tests.conftest import ROOT
 
 APP = ROOT / "app.py"
@@ -159,7 +159,7 @@ def test_theory_curves_appear_only_when_given():
     figure = measure_figure(
         np.arange(11), _lines(True), title="Spread", labels=MEASURE_LABELS, suffix="%"
     )
-    assert [t.name for t in figure.data][-2:] == ["theory", "typical"]
+    assert [trace.name for trace in figure.data][-2:] == ["theory", "typical"]
     assert figure.layout.yaxis.ticksuffix == "%"
 
 
@@ -376,13 +376,17 @@ def test_widgets_are_reached_by_key_and_write_the_url(english):
 
 
 def test_a_bad_address_gives_notices_and_safe_values(english):
-    at = _lab(samples="999999", source="nope")
+    # Below the range (the nearest valid value is cheap to run) and not understood.
+    at = _lab(samples="3", source="nope")
     assert len(at.info) >= 2
     notices = " ".join(i.body for i in at.info)
-    assert "999999" in notices and "nope" in notices
-    assert at.slider(key="samples").value == params.REGISTRY["samples"].high
+    low = params.REGISTRY["samples"].low
+    label = t("param.samples.label")
+    assert t("notice.out_of_range", name=label, raw="3", value=str(low)) in notices
+    assert "“nope”" in notices
+    assert at.slider(key="samples").value == params.REGISTRY["samples"].low
     assert at.selectbox(key="source").value == "normal"
-    assert _query(at)["samples"] == str(params.REGISTRY["samples"].high)
+    assert _query(at)["samples"] == str(params.REGISTRY["samples"].low)
     assert "source" not in _query(at)
 
 
@@ -405,3 +409,16 @@ def test_a_new_seed_changes_the_seed_and_the_address(english):
     seed = at.slider(key="seed").value
     assert seed != 5
     assert _query(at).get("seed", "1") == str(seed)
+
+
+def test_a_long_mixture_run_is_capped_and_said_so(english):
+    """The slowest model asked for 1,000 generations runs the registry's cap instead,
+    says so in one line, and writes the cap into the address."""
+    cap = params.MAX_GENERATIONS_BY_MODEL["mixture"]
+    at = _lab(model="mixture", generations="1000", samples="10")
+    notices = " ".join(i.body for i in at.info)
+    assert t("notice.model_cap", name=t("param.generations.label"), value=str(cap)) in notices
+    assert at.slider(key="generations").value == cap
+    assert _query(at)["generations"] == str(cap)
+    frames = _main_chart(at)["frames"]
+    assert len(frames) == MAX_FRAMES and frames[-1]["name"] == str(cap)  # evenly skipped

@@ -251,6 +251,7 @@ def test_the_stylesheet_hides_the_page_widgets_by_their_registry_keys():
         ".st-key-share_panel",
         '[data-testid="stSidebar"]',
         ".st-key-group_prose",
+        '[data-testid="stExpander"]:has(.st-key-samples)',  # no empty "Settings" panel
     ):
         assert selector in css
     plain = style.stylesheet(embed=False, present=False, hidden=(), controls=["samples"])
@@ -291,6 +292,27 @@ def test_every_page_offers_the_exact_link_and_snippet(name):
     assert attrs["src"] == link.replace("?", "?embed=true&", 1)
     assert attrs["loading"] == "lazy" and attrs["width"] == "100%"
     assert attrs["title"].startswith("Copie de copie")
+
+
+def _lab_knob_script():
+    from ui import chrome, state
+    from ui.widgets import widget
+
+    values = chrome.start_page("lab")
+    widget("lab", "samples")
+    state.sync_url("lab", values)
+
+
+def test_the_link_follows_the_knobs_and_a_default_stays_out_of_it():
+    at = AppTest.from_function(_lab_knob_script, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    link = _share_codes(at)[0]
+    assert link == f"{share.DEFAULT_BASE}/lab?lang=en"  # defaults only: a short address
+    at.slider(key="samples").set_value(40).run()
+    link, snippet = _share_codes(at)[:2]
+    assert link == f"{share.DEFAULT_BASE}/lab?lang=en&samples=40"
+    assert _parse(snippet)[0][1]["src"] == f"{share.DEFAULT_BASE}/lab?embed=true&lang=en&samples=40"
 
 
 def _stepping_script():
@@ -355,3 +377,37 @@ def test_the_table_of_key_generations_reads_in_the_visitors_language():
     finally:
         use_language("en")
     assert rows == [{"Génération": "0", "Écart": "1"}, {"Génération": "4", "Écart": "0,12"}]
+
+
+def test_a_picture_beside_a_histogram_gives_one_row_a_generation():
+    from lib.figures.hero import hero_figure
+
+    rng = np.random.default_rng(5)
+    histograms = rng.random((7, 40))
+    fig = hero_figure(
+        rng.random((7, 16, 16)),
+        np.linspace(-4, 4, 41),
+        histograms,
+        np.linspace(-4, 4, 50),
+        np.full(50, 0.3),
+        **{k: k for k in ("picture_title", "histogram_title", "data_name", "real_name")},
+        **{k: k for k in ("value_axis", "density_axis", "slider_prefix", "meta")},
+        bar_hover="%{y}",
+        separators=".,",
+        play_label="Play",
+        pause_label="Pause",
+    )
+    grid = small_multiples.from_animation(fig, [0, 6], ["G0", "G6"])
+    kinds = [(trace.type, trace.xaxis) for trace in grid.data]
+    assert kinds == [
+        ("image", "x"),
+        ("bar", "x2"),
+        ("scatter", "x2"),
+        ("image", "x3"),
+        ("bar", "x4"),
+        ("scatter", "x4"),
+    ]
+    np.testing.assert_allclose(grid.data[4].y, fig.frames[6].data[1].y)
+    assert grid.data[3].source == fig.frames[6].data[0].source
+    # the pictures stay square, each anchored to its own panel
+    assert (grid.layout.yaxis.scaleanchor, grid.layout.yaxis3.scaleanchor) == ("x", "x3")

@@ -30,7 +30,7 @@ def variance_z_scores(values: np.ndarray, expected) -> np.ndarray:
     return (values.var(axis=1, ddof=1) - expected) / se
 
 
-M, N, R = 20, 10, 4_000
+M, N, R = 20, 10, 2_000  # wrong twins land 7 to 20 standard errors off
 STEPS = np.arange(1, N + 1)
 
 
@@ -129,7 +129,7 @@ def test_one_resampling_keeps_about_63_percent_of_values():
 def test_resampling_fixes_on_one_value_after_about_2M_generations():
     size, generations = 10, 150
     run = simulate(
-        Scenario(model="resample", samples=size, generations=generations, replicas=1_500, seed=3)
+        Scenario(model="resample", samples=size, generations=generations, replicas=400, seed=3)
     )
     fixed = run.distinct_values == 1  # (generations + 1, replicas)
     assert fixed[-1].all()
@@ -143,7 +143,7 @@ def test_resampling_fixes_on_one_value_after_about_2M_generations():
 
 @pytest.mark.parametrize("model", ["gaussian", "resample"])
 def test_real_data_or_accumulation_keeps_the_spread_away_from_zero(model):
-    base = Scenario(model=model, samples=20, generations=400, replicas=200, seed=8)
+    base = Scenario(model=model, samples=20, generations=150, replicas=100, seed=8)
     collapsed = simulate(base).spread[-1]
     fresh = simulate(Scenario(**{**base.__dict__, "real_fraction": 0.1})).spread[-50:]
     kept = simulate(Scenario(**{**base.__dict__, "regime": "accumulate"})).spread[-50:]

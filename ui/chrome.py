@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 import streamlit as st
@@ -119,6 +121,21 @@ def format_value(key: str, value: Any) -> str:
     return str(value)
 
 
+def inert(raw: str) -> str:
+    """A visitor's raw URL text, safe inside a notice (which Streamlit renders as markdown).
+
+    Plain words and numbers stay as they are; anything else becomes a code span, shown
+    verbatim: no link, image, HTML, maths or colour directive can come out of an address.
+    Control, format and line-separator characters (bidi overrides, newlines) become spaces.
+    """
+    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in raw)
+    if all(ch.isalnum() or ch in " .,+-%" for ch in text) or not text.strip():
+        return text
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def show_notices() -> None:
     """One translated line per URL value that was replaced."""
     for notice in state.notices():
@@ -126,7 +143,7 @@ def show_notices() -> None:
             t(
                 f"notice.{notice.reason}",
                 name=t(f"param.{notice.key}.label"),
-                raw=notice.raw,
+                raw=inert(notice.raw),
                 value=format_value(notice.key, notice.value),
             ),
             icon=":material/edit_note:",

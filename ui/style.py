@@ -68,9 +68,9 @@ BASE = """
 EMBED = """
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 0.75rem 0.5rem !important; }
 [data-testid="stMain"] h1 { font-size: 1.25rem !important; padding: 0 0 0.25rem !important; }
-.st-key-embed_link, [data-testid="stLayoutWrapper"]:has(> .st-key-embed_link) {
-  order: 9999; }
-.st-key-embed_link p { font-size: 0.85rem; }
+/* "Open the full lab": one small line at the top right, seen without scrolling. */
+.st-key-embed_link { align-items: flex-end; }
+.st-key-embed_link p { font-size: 0.8rem; margin: 0; text-align: right; }
 """
 
 PRESENT = f"""
@@ -106,11 +106,13 @@ def hidden_selectors(groups: Iterable[str], control_keys: Iterable[str]) -> list
         selectors += _SIDEBAR
     if "controls" in groups:
         selectors += [f".st-key-{key}" for key in control_keys]
-        # a row of columns that holds controls and no chart goes too (no empty gap)
+        # a row of columns or a folded panel ("Settings") that holds controls and no
+        # chart goes too: no empty gap, no empty panel
         selectors += [
-            f'[data-testid="stHorizontalBlock"]:has(.st-key-{key})'
+            f'[data-testid="{block}"]:has(.st-key-{key})'
             ':not(:has(.js-plotly-plot, [data-testid="stPlotlyChart"]))'
             for key in control_keys
+            for block in ("stHorizontalBlock", "stExpander")
         ]
         selectors.append(f'[class*="st-key-{STILL_KEY}_"]')
     if "share" in groups:

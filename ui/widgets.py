@@ -49,17 +49,6 @@ def widget(page: str, key: str, *, container: Any = st, disabled: bool = False) 
         )
     if isinstance(param, registry.Flag):
         return container.toggle(label, key=key, help=_help(key), disabled=disabled)
-    if key in _PERCENT_KEYS:
-        return container.slider(
-            label,
-            min_value=float(param.low),
-            max_value=float(param.high),
-            step=float(param.step),
-            key=key,
-            help=_help(key),
-            disabled=disabled,
-            format="percent",
-        )
     number = int if param.integer else float
     return container.slider(
         label,
@@ -69,4 +58,6 @@ def widget(page: str, key: str, *, container: Any = st, disabled: bool = False) 
         key=key,
         help=_help(key),
         disabled=disabled,
+        # Shares (0 to 1) read as percentages.
+        format="percent" if key in _PERCENT_KEYS else None,
     )

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lib.figures.mould import image_axes, image_trace, picture_uri
+from lib.figures.mould import image_axes, image_trace, lower_controls, picture_uri
 from lib.figures.theme import REAL, SYNTHETIC, base_layout, play_controls
 
 MERGE = 4  # engine bins per displayed bar: a histogram of a few dozen draws reads better
@@ -65,7 +65,7 @@ def hero_figure(
         rows=1,
         cols=2,
         column_widths=[0.45, 0.55],
-        horizontal_spacing=0.08,
+        horizontal_spacing=0.06,
         subplot_titles=(picture_title, histogram_title),
     )
     fig.add_trace(image_trace(uris[0], size, picture_title), row=1, col=1)
@@ -98,7 +98,8 @@ def hero_figure(
     fig.update_xaxes(
         title_text=value_axis, range=[float(bin_edges[0]), float(bin_edges[-1])], row=1, col=2
     )
-    fig.update_yaxes(title_text=density_axis, range=[0, top], row=1, col=2)
+    # The density axis on the right, its title clear of the picture on a narrow screen.
+    fig.update_yaxes(title_text=density_axis, range=[0, top], side="right", row=1, col=2)
     names = [str(n) for n in range(len(pictures))]
     fig.frames = [
         go.Frame(
@@ -116,15 +117,17 @@ def hero_figure(
         frame_ms=frame_ms,
         redraw=True,
     )
-    controls["sliders"][0]["currentvalue"]["xanchor"] = "right"
+    lower_controls(controls)
     fig.update_layout(
         **base_layout(
             hovermode="closest",
-            height=410,
+            height=430,
             bargap=0.05,
             separators=separators,
-            margin={"l": 16, "r": 16, "t": 72, "b": 96},
-            legend={"x": 0.56, "xanchor": "left", "y": 1, "yanchor": "top", "orientation": "v"},
+            margin={"l": 16, "r": 16, "t": 72, "b": 116},
+            # No legend: Plotly sizes it before the web font loads and clips its last
+            # letters; the caption names the bars and the line, their hover texts too.
+            showlegend=False,
             meta=meta,
         ),
         **controls,

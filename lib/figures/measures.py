@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from lib.figures.theme import BAND, PALETTE, SYNTHETIC, THEORY, base_layout
 
 SIGNIFICANT = 3  # digits kept in every value sent to the browser
+LEGEND_ROOM = 180  # px under the axis for the legend: six entries, one a line in a narrow panel
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ class MeasureLines:
     shown: np.ndarray  # the replica drawn in the main chart
     theory: np.ndarray | None = None  # the closed form of the mean
     theory_typical: np.ndarray | None = None  # the closed form of the typical (median) run
+
+
+def _scatter(**props) -> dict:
+    """A line trace as a plain dict: the figure validates it once (a ``go.Scatter``
+    would be validated again when the figure adopts it)."""
+    return {"type": "scatter", **props}
 
 
 def _short(values: np.ndarray) -> list[float | None]:
@@ -71,7 +78,7 @@ def measure_figure(
     x = [int(g) for g in generations]
     hover = "%{y:.3~g}" + suffix
     traces = [
-        go.Scatter(
+        _scatter(
             x=x,
             y=_short(lines.high),
             mode="lines",
@@ -80,7 +87,7 @@ def measure_figure(
             showlegend=False,
             hoverinfo="skip",
         ),
-        go.Scatter(
+        _scatter(
             x=x,
             y=_short(lines.low),
             mode="lines",
@@ -91,7 +98,7 @@ def measure_figure(
             legendgroup="band",
             hoverinfo="skip",
         ),
-        go.Scatter(
+        _scatter(
             x=x,
             y=_short(lines.median),
             mode="lines",
@@ -99,7 +106,7 @@ def measure_figure(
             name=labels["median"],
             hovertemplate=hover,
         ),
-        go.Scatter(
+        _scatter(
             x=x,
             y=_short(lines.mean),
             mode="lines",
@@ -107,7 +114,7 @@ def measure_figure(
             name=labels["mean"],
             hovertemplate=hover,
         ),
-        go.Scatter(
+        _scatter(
             x=x,
             y=_short(lines.shown),
             mode="lines",
@@ -122,7 +129,7 @@ def measure_figure(
     ):
         if curve is not None:
             traces.append(
-                go.Scatter(
+                _scatter(
                     x=x,
                     y=_short(curve),
                     mode="lines",
@@ -152,9 +159,24 @@ def measure_figure(
             yaxis={"ticksuffix": suffix, "rangemode": "tozero"},
             shapes=shapes,
             showlegend=show_legend,
-            legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
-            height=height + (90 if show_legend else 0),
-            margin={"l": 56, "r": 16, "t": 48, "b": 48 + (90 if show_legend else 0)},
+            # The legend sits in the bottom margin, anchored to the figure's own bottom:
+            # under the axis title, however many lines a narrow panel wraps it into.
+            legend={
+                "orientation": "h",
+                "yref": "container",
+                "y": 0,
+                "yanchor": "bottom",
+                "x": 0,
+            },
+            height=height + (LEGEND_ROOM if show_legend else 0),
+            # Fixed margins: the three panels side by side keep plots of one height.
+            margin={
+                "l": 56,
+                "r": 16,
+                "t": 48,
+                "b": 56 + (LEGEND_ROOM if show_legend else 0),
+                "autoexpand": False,
+            },
             separators=separators,
         ),
     )

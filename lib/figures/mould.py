@@ -56,6 +56,14 @@ def image_axes(fig: go.Figure, size: int, row: int = 1, col: int = 1) -> None:
     )
 
 
+def lower_controls(controls: dict) -> None:
+    """Play/Pause and the slider a little lower than the theme puts them, the generation
+    on the right: below the value axis's title, even on a phone."""
+    controls["updatemenus"][0]["y"] = -0.2
+    controls["sliders"][0]["y"] = -0.14
+    controls["sliders"][0]["currentvalue"]["xanchor"] = "right"
+
+
 def mould_figure(
     pictures: np.ndarray,
     detail: np.ndarray,
@@ -87,7 +95,7 @@ def mould_figure(
         rows=1,
         cols=2,
         column_widths=[0.5, 0.5],
-        horizontal_spacing=0.1,
+        horizontal_spacing=0.08,
         subplot_titles=(picture_title, detail_title),
     )
     fig.add_trace(image_trace(uris[0], size, picture_title), row=1, col=1)
@@ -134,7 +142,12 @@ def mould_figure(
     top = max(100.0, 100 * float(np.max(detail))) * 1.05
     fig.update_xaxes(title_text=generation_axis, range=[0, len(pictures) - 1], row=1, col=2)
     fig.update_yaxes(
-        title_text=detail_axis, range=[0, top], ticksuffix=percent_suffix, row=1, col=2
+        title_text=detail_axis,
+        range=[0, top],
+        ticksuffix=percent_suffix,
+        side="right",  # the title clear of the picture on a narrow screen
+        row=1,
+        col=2,
     )
     names = [str(n) for n in generations]
     fig.frames = [
@@ -156,12 +169,12 @@ def mould_figure(
         frame_ms=frame_ms,
         redraw=True,
     )
-    controls["sliders"][0]["currentvalue"]["xanchor"] = "right"
+    lower_controls(controls)
     fig.update_layout(
         **base_layout(
             hovermode="x unified",
-            height=470,
-            margin={"l": 16, "r": 16, "t": 72, "b": 96},
+            height=490,
+            margin={"l": 16, "r": 16, "t": 72, "b": 116},
             legend={"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"},
         ),
         **controls,

@@ -131,6 +131,11 @@ def frame_labels(fig: go.Figure) -> list[str]:
     return names
 
 
+def _has_legend(trace: dict) -> bool:
+    kind = trace.get("type", "scatter")
+    return "showlegend" in getattr(go, kind[:1].upper() + kind[1:])()._valid_props
+
+
 def _axis_pairs(traces: list[dict]) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for trace in traces:
@@ -174,7 +179,8 @@ def from_animation(fig: go.Figure, frames: Sequence[int], titles: Sequence[str])
             trace = dict(trace)
             trace.pop("xaxis", None)
             trace.pop("yaxis", None)
-            trace["showlegend"] = index == 0 and trace.get("showlegend", True) is not False
+            if _has_legend(trace):  # pictures (image traces) have no legend entry
+                trace["showlegend"] = index == 0 and trace.get("showlegend", True) is not False
             grid.add_trace(trace, row=row + 1, col=col + 1)
             axis_x = grid.get_subplot(row + 1, col + 1).xaxis
             axis_y = grid.get_subplot(row + 1, col + 1).yaxis
@@ -183,6 +189,9 @@ def from_animation(fig: go.Figure, frames: Sequence[int], titles: Sequence[str])
                 for name in ("range", "autorange", "type", "showgrid", "visible"):
                     if name in settings:
                         axis[name] = settings[name]
+            if source.get(_axis_name(pair[1], "y"), {}).get("scaleanchor"):
+                # a square picture stays square: anchored to its own panel's x axis
+                axis_y.scaleanchor = axis_x.plotly_name.replace("axis", "")
         first_row, first_col = divmod(index * len(pairs), columns)
         domain_x = grid.get_subplot(first_row + 1, first_col + 1).xaxis.domain
         domain_y = grid.get_subplot(first_row + 1, first_col + 1).yaxis.domain

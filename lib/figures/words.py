@@ -24,7 +24,7 @@ from lib.figures.theme import PALETTE, REAL, SYNTHETIC, base_layout, play_contro
 
 PER_MILLION = 1e6  # the curve is drawn in occurrences per million words
 OTHER_RUNS = "rgba(0, 114, 178, 0.22)"
-TEXT_SIZE = 14
+TEXT_SIZE = 13
 
 
 def _significant(values: np.ndarray, digits: int = 3) -> list[float | None]:
@@ -37,6 +37,11 @@ def _significant(values: np.ndarray, digits: int = 3) -> list[float | None]:
         rounded = float(f"{value:.{digits}g}")
         out.append(int(rounded) if rounded >= 10 ** (digits - 1) else rounded)  # "34300"
     return out
+
+
+def _bold(text: str) -> str:
+    """Each line of ``text`` in bold (a tag is closed before every ``<br>``)."""
+    return "<br>".join(f"<b>{line}</b>" for line in text.split("<br>"))
 
 
 def words_figure(
@@ -105,15 +110,20 @@ def words_figure(
         (alive, 2, 1, labels["hover_alive"]),
         (entropy, 2, 2, labels["hover_entropy"]),
     ):
-        for replica in range(1, others.shape[1]):
+        if others.shape[1] > 1:
+            # Every other run in one trace, the runs separated by a gap (None).
             fig.add_trace(
                 go.Scatter(
-                    x=x_gen,
-                    y=_significant(others[:, replica], 4),
+                    x=[g for _ in range(1, others.shape[1]) for g in [*x_gen, None]],
+                    y=[
+                        y
+                        for replica in range(1, others.shape[1])
+                        for y in [*_significant(others[:, replica], 4), None]
+                    ],
                     mode="lines",
                     name=labels["other_runs"],
                     legendgroup="others",
-                    showlegend=replica == 1 and col == 1,
+                    showlegend=col == 1,
                     line={"color": OTHER_RUNS, "width": 1},
                     hoverinfo="skip",
                 ),
@@ -186,7 +196,7 @@ def words_figure(
             x=[rank_x[-1]],
             y=[top / 1.2],
             mode="text",
-            text=[f"<b>{titles[0]}</b>"],
+            text=[_bold(titles[0])],
             textposition="bottom left",
             textfont={"size": TEXT_SIZE + 1},
             showlegend=False,
@@ -198,18 +208,20 @@ def words_figure(
         fig.add_trace(trace, row=row, col=col)
     moving = list(range(len(fig.data) - len(animated), len(fig.data)))
     names = [str(name) for name in frame_names]
+    # Plain dictionaries, validated once when they are set (a go.Frame each would be
+    # validated twice, and a figure of a hundred frames takes seconds to build).
     frames = [
-        go.Frame(
-            name=name,
-            data=[
+        {
+            "name": name,
+            "data": [
                 {"y": _significant(curve * PER_MILLION)},
                 {"x": [g], "y": [float(alive[g, 0])]},
                 {"x": [g], "y": [round(float(entropy[g, 0]), 3)]},
                 {"text": [text]},
-                {"text": [f"<b>{title}</b>"]},
+                {"text": [_bold(title)]},
             ],
-            traces=moving,
-        )
+            "traces": moving,
+        }
         for name, g, curve, title, text in zip(
             names, frame_generations, model_curves, titles, texts, strict=True
         )
@@ -256,7 +268,7 @@ def words_figure(
         )
     fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True, row=3, col=1)
     fig.update_yaxes(visible=False, range=[0, 1], fixedrange=True, row=3, col=1)
-    fig.update_annotations(font={"size": 14})
+    fig.update_annotations(font={"size": 12})
     fig.update_layout(
         **base_layout(
             hovermode="closest",

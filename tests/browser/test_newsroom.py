@@ -37,7 +37,7 @@ def _settle(tab) -> None:
 class _OneFile(http.server.BaseHTTPRequestHandler):
     body = b""
 
-    def do_GET(self):  # noqa: N802 (the standard library's name)
+    def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(self.body)))
@@ -55,7 +55,7 @@ def article(app_url):
     handler.body = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Article</title></head>"
         "<body><h1>An article</h1>"
-        f"<iframe src='{app_url}/?embed=true&lang=en' width='100%' height='640' "
+        f"<iframe src='{app_url}/?embed=true&lang=fr' width='100%' height='640' "
         "title='chart' loading='lazy' style='border:0'></iframe></body></html>"
     ).encode()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
@@ -86,14 +86,17 @@ def test_the_embedded_story_draws_inside_a_cross_origin_iframe(article, app_url,
             width: chart.getBoundingClientRect().width,
             chartTop: chart.getBoundingClientRect().top,
             link: link && link.href, linkVisible: visible(link),
+            linkBottom: link && link.getBoundingClientRect().bottom,
+            height: window.innerHeight,
           };
         }"""
     )
     assert not seen["sidebar"] and not seen["share"]
     assert seen["width"] > 300
     assert seen["chartTop"] < 200  # the chart first: at most a title above it
-    assert seen["linkVisible"] and "embed" not in seen["link"]
-    assert seen["link"].startswith(app_url) and "lang=en" in seen["link"]
+    assert seen["linkVisible"] and seen["linkBottom"] <= seen["height"]  # no scrolling
+    assert "embed" not in seen["link"]
+    assert seen["link"].startswith(app_url) and "lang=fr" in seen["link"]
 
 
 PATHS = [path for _, _, path, _ in chrome.PAGES]
@@ -101,15 +104,18 @@ PATHS = [path for _, _, path, _ in chrome.PAGES]
 
 def test_every_page_fits_a_360_px_phone(app_url, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    tab = context.new_page()
     errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
     widths = {}
     try:
+        # One tab a page, all loading at once: the server runs the pages side by side.
+        tabs = {}
         for path in PATHS:
+            tabs[path or "story"] = tab = context.new_page()
+            tab.on("pageerror", lambda error: errors.append(str(error)))
             tab.goto(f"{app_url}/{path}?lang=fr")
+        for name, tab in tabs.items():
             _settle(tab)
-            widths[path or "story"] = tab.evaluate("document.documentElement.scrollWidth")
+            widths[name] = tab.evaluate("document.documentElement.scrollWidth")
     finally:
         context.close()
     assert not errors, errors
@@ -131,10 +137,10 @@ def test_the_projector_has_larger_text_fits_1080_and_steps(app_url, browser):
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        tab.goto(f"{app_url}/lab?lang=en")
+        tab.goto(f"{app_url}/lab?lang=fr")
         _settle(tab)
         normal = _paragraph_px(tab)
-        tab.goto(f"{app_url}/lab?lang=en&present=1")
+        tab.goto(f"{app_url}/lab?lang=fr&present=1")
         _settle(tab)
         projected = _paragraph_px(tab)
         overflow = tab.evaluate(
@@ -156,22 +162,61 @@ def test_the_projector_has_larger_text_fits_1080_and_steps(app_url, browser):
     assert before != after
 
 
+# What a visitor who asked for less motion sees of the lab's animated chart.
+MOTION = """() => {
+  const shown = (selector) => [...document.querySelectorAll(selector)]
+    .filter((el) => el.offsetParent !== null);
+  const still = shown('[class*="st-key-still_view_"] .js-plotly-plot');
+  return {
+    animations: shown('[class*="st-key-motion_view_"] .js-plotly-plot').length,
+    stills: still.length,
+    panels: still.length ? Object.keys(still[0]._fullLayout._plots).length : 0,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def lab_visit(app_url, browser, tmp_path_factory):
+    """One visit to the lab by someone who asked for less motion: what the chart area
+    shows, and the two HTML exports, downloaded the way a visitor does (one click each)."""
+    folder = tmp_path_factory.mktemp("exports")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    tab = context.new_page()
+    files = {}
+    try:
+        tab.goto(f"{app_url}/lab?lang=fr")
+        _settle(tab)
+        motion = tab.evaluate(MOTION)
+        for variant, key in (("inline", "export_html_lab"), ("cdn", "export_cdn_lab")):
+            with tab.expect_download(timeout=30_000) as download:
+                tab.locator(f".st-key-{key} button").first.click()
+            files[variant] = folder / download.value.suggested_filename
+            download.value.save_as(files[variant])
+    finally:
+        context.close()
+    return {"files": files, "motion": motion}
+
+
+def test_less_motion_gets_still_pictures_instead_of_the_animation(lab_visit):
+    motion = lab_visit["motion"]
+    assert motion["animations"] == 0 and motion["stills"] == 1
+    assert motion["panels"] >= 4  # several chosen generations side by side
+
+
 @pytest.mark.parametrize("variant", ["inline", "cdn"])
-def test_the_exported_animation_plays_from_disk(app_url, page, tmp_path, variant):
+def test_the_exported_animation_plays_from_disk(lab_visit, page, variant):
     # Plotly's CDN is out of reach here: serve the same plotly.js the inlined file carries.
     bundle = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    page.route(
-        "https://cdn.plot.ly/**",
-        lambda route: route.fulfill(body=bundle.read_bytes(), content_type="text/javascript"),
-    )
-    page.goto(f"{app_url}/lab?lang=fr")
-    _settle(page)
-    key = "export_html_lab" if variant == "inline" else "export_cdn_lab"
-    with page.expect_download(timeout=30_000) as download:
-        page.locator(f".st-key-{key} button").click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
-    page.goto(saved.as_uri())
+    served = []
+
+    def cdn(route):
+        served.append(route.request.url)
+        route.fulfill(body=bundle.read_bytes(), content_type="text/javascript")
+
+    page.route("https://cdn.plot.ly/**", cdn)
+    page.goto(lab_visit["files"][variant].as_uri())
     page.wait_for_function(f"({SLIDER})() === 0", timeout=15_000)
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert bool(served) == (variant == "cdn")  # the inlined file needs no network
     page.locator(".updatemenu-button").first.click()
     page.wait_for_function(f"({SLIDER})() > 0", timeout=10_000)
