@@ -9,7 +9,9 @@ Run: ``python bench/engine.py`` (add ``--quick`` to skip the largest runs).
 2. The largest run the laboratory's registry allows for each model and regime (the most
    samples, the most generations left by the caps, ``default_replicas``), in its
    plainest form and with real data, heavy tails and a temperature: wall time, CPU time
-   and peak memory (tracemalloc). Each must stay under 10 s.
+   and peak memory (tracemalloc). Each must stay under 10 s: wall time on a quiet host,
+   CPU time when the host runs more processes than it has cores (then wall time measures
+   the queue, not the run).
 """
 
 from __future__ import annotations
@@ -96,8 +98,12 @@ def largest_runs() -> bool:
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                 peak = tracemalloc.get_traced_memory()[1] / 1e6
                 tracemalloc.stop()
-                flag = "" if wall < LIMIT_SECONDS else "  <-- over budget"
-                ok &= wall < LIMIT_SECONDS
+                loaded = load > (os.cpu_count() or 1)
+                over = cpu >= LIMIT_SECONDS or (wall >= LIMIT_SECONDS and not loaded)
+                flag = "  <-- over budget" if over else ""
+                if not over and wall >= LIMIT_SECONDS:
+                    flag = "  (wall: host queue)"
+                ok &= not over
                 print(
                     f"{model:9} {regime:10} {label:12} {scenario.samples:6d} "
                     f"{scenario.generations:5d} {scenario.replicas:4d} {wall:7.2f} "

@@ -288,18 +288,21 @@ with charts:
     if chrome.shows("export"):
         share.downloads(figure, columns, name="lab", title=t("lab.title"), caption=sentence)
 
-with chrome.section("measures"):
-    st.subheader(t("lab.measures.heading"))
-    explain = [
-        t("lab.measures.explain", replicas=fmt_int(view.replicas))
-        if view.replicas > 1
-        else t("lab.measures.explain_single")
-    ]
-    if view.theory_mean is not None:
-        explain.append(t("lab.measures.theory"))
-    if view.replicas > 1:
-        explain.append(t("lab.measures.spread_mean"))
-    st.caption(" ".join(explain))
-    for column, chart, name in zip(st.columns(3), measure_figures, MEASURES, strict=True):
-        column.plotly_chart(chart, key=f"lab_{name}", config={"displaylogo": False})
-    st.caption(t("lab.measures.defs"))
+# Embedded or projected, the measures are not drawn at all: a reader of an article gets
+# the chart alone, and the page sends less.
+if chrome.shows("measures"):
+    with chrome.section("measures"):
+        st.subheader(t("lab.measures.heading"))
+        explain = [
+            t("lab.measures.explain", replicas=fmt_int(view.replicas))
+            if view.replicas > 1
+            else t("lab.measures.explain_single")
+        ]
+        if view.theory_mean is not None:
+            explain.append(t("lab.measures.theory"))
+        if view.replicas > 1:
+            explain.append(t("lab.measures.spread_mean"))
+        st.caption(" ".join(explain))
+        for column, chart, name in zip(st.columns(3), measure_figures, MEASURES, strict=True):
+            column.plotly_chart(chart, key=f"lab_{name}", config={"displaylogo": False})
+        st.caption(t("lab.measures.defs"))

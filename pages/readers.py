@@ -120,6 +120,9 @@ def _argument(section: str) -> None:
     """The readers' point in our words, then our answer."""
     st.markdown(f"**{t('readers.point')}** {t(f'readers.{section}.claim')}")
     st.markdown(t(f"readers.{section}.answer"))
+    if section == "synthetic":  # two readers' points answered by the same experiment
+        st.markdown(f"**{t('readers.point')}** {t('readers.synthetic.claim_humans')}")
+        st.markdown(t("readers.synthetic.answer_humans"))
 
 
 def _spread_series(band: np.ndarray, name: str, color: str, dash="solid") -> figures.Series:

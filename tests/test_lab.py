@@ -422,3 +422,12 @@ def test_a_long_mixture_run_is_capped_and_said_so(english):
     assert _query(at)["generations"] == str(cap)
     frames = _main_chart(at)["frames"]
     assert len(frames) == MAX_FRAMES and frames[-1]["name"] == str(cap)  # evenly skipped
+
+
+def test_the_classroom_view_keeps_the_chart_and_drops_the_rest(english):
+    at = _lab(present="1", generations="12")
+    keys = {chart.key for chart in at.get("plotly_chart")}
+    assert "lab_histogram" in keys and not keys & {"lab_spread", "lab_tails", "lab_distance"}
+    assert not [b for b in at.button if str(b.key).startswith("preset_")]
+    assert _query(at)["present"] == "1" and _query(at)["generations"] == "12"
+    assert at.slider(key="generations").value == 12  # the knobs live on, hidden

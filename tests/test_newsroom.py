@@ -252,6 +252,7 @@ def test_the_stylesheet_hides_the_page_widgets_by_their_registry_keys():
         '[data-testid="stSidebar"]',
         ".st-key-group_prose",
         '[data-testid="stExpander"]:has(.st-key-samples)',  # no empty "Settings" panel
+        '[data-testid="stMain"] [data-testid="stCaptionContainer"]',  # side notes
     ):
         assert selector in css
     plain = style.stylesheet(embed=False, present=False, hidden=(), controls=["samples"])
@@ -329,8 +330,8 @@ def _stepping_script():
         frames=[go.Frame(name=n, data=[{"type": "bar", "y": [g, 1]}]) for g, n in enumerate(names)],
         layout=play_controls(names, play_label="Play", pause_label="Pause", slider_prefix=""),
     )
-    np.random.default_rng(0)
-    present.chart(fig, key="demo")
+    spread = {"Spread": np.linspace(1.0, 0.5, 6)}
+    present.figure(fig, key="demo", summary="The spread halves.", columns=spread, name="demo")
 
 
 def _slider_active(at: AppTest) -> int:
@@ -355,6 +356,8 @@ def test_the_teacher_steps_one_generation_at_a_time():
     at.button(key="present_previous_demo").click().run()
     assert _slider_active(at) == 1
     assert len(at.toggle) == 0  # no still-picture toggle on the projector
+    assert len(at.get("download_button")) == 0  # nor downloads
+    assert any("The spread halves." in m.value for m in at.markdown)  # the text stays
 
 
 def test_the_visitor_can_pick_still_pictures_by_hand():
@@ -362,6 +365,10 @@ def test_the_visitor_can_pick_still_pictures_by_hand():
     at.query_params["lang"] = "en"
     at.run()
     assert len(at.get("plotly_chart")) == 2  # the animation, and the grid for reduced motion
+    assert len(at.get("download_button")) == 3  # HTML, light HTML, CSV
+    assert any(m.value == "**The spread halves.**" for m in at.markdown)
+    table = at.table[0].value  # the text alternative: key generations 0 to 5
+    assert list(table.index) == ["0", "1", "2", "3", "4", "5"]
     at.toggle(key="still_frames_demo").set_value(True).run()
     charts = at.get("plotly_chart")
     assert len(charts) == 1

@@ -193,6 +193,10 @@ def test_readers_page_runs_its_demos():
         headings = [h.value for h in at.subheader]
         for section in ("synthetic", "garbage", "bias", "mould", "inbreeding", "transfer"):
             assert catalogue[f"readers.{section}.heading"] in headings
+        # Arguments 2 and 6 share one experiment, each answered in a paragraph of its own.
+        shown = " ".join(m.value for m in at.markdown)
+        for key in ("claim", "answer", "claim_humans", "answer_humans"):
+            assert catalogue[f"readers.synthetic.{key}"] in shown, key
         figures = _figures(at)
         assert len(figures) == 6
 

@@ -8,17 +8,21 @@
   number in large type; the teacher steps one generation at a time (one server round trip
   a step) and the figure's Play button plays on from the generation on screen.
 
-A page replaces ``st.plotly_chart(fig, ...)`` with ``present.chart(fig, key=...)``.
+A page replaces ``st.plotly_chart(fig, ...)`` with ``present.chart(fig, key=...)``, or
+with ``present.figure(...)``, which adds the text alternative and the downloads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
 from lib.figures import small_multiples
 from lib.i18n import t
-from ui import state, style
+from ui import accessible, chrome, share, state, style
 
 PRESENT_HEIGHT = 600  # px: with the title and the controls, fits 1080 px with no scrolling
 PRESENT_FONT = 20
@@ -130,3 +134,27 @@ def chart(fig: go.Figure, *, key: str, count: int = 6) -> None:
         st.caption(t("present.still_auto"))
         still = _still(fig, count)
         st.plotly_chart(still, width="stretch", key=f"{key}_still", config=CHART_CONFIG)
+
+
+def figure(
+    fig: go.Figure,
+    *,
+    key: str,
+    summary: str,
+    columns: Mapping[str, Sequence[float] | np.ndarray] | None = None,
+    name: str | None = None,
+    title: str = "",
+    count: int = 6,
+) -> None:
+    """An animated chart with everything that goes with it, in one call: the chart as this
+    view needs it (``chart``), its text alternative (the ``summary`` sentence and a table of
+    the key generations from ``columns``, see ``ui.accessible``) and, when ``name`` is given
+    and the view keeps exports, the downloads (standalone HTML, CSV of ``columns``).
+
+    ``columns`` maps a translated header to one value a generation, shape
+    (generations + 1,); ``summary`` is plain text (it is also the exported page's caption).
+    """
+    chart(fig, key=key, count=count)
+    accessible.describe(f"**{summary}**", columns)
+    if name and chrome.shows("export"):
+        share.downloads(fig, columns, name=name, title=title, caption=summary)

@@ -104,6 +104,9 @@ def hidden_selectors(groups: Iterable[str], control_keys: Iterable[str]) -> list
     selectors = [f".st-key-{group_key(group)}" for group in groups]
     if "navigation" in groups:
         selectors += _SIDEBAR
+    if "prose" in groups:
+        # captions are side notes: the embedded page keeps one line of text
+        selectors.append('[data-testid="stMain"] [data-testid="stCaptionContainer"]')
     if "controls" in groups:
         selectors += [f".st-key-{key}" for key in control_keys]
         # a row of columns or a folded panel ("Settings") that holds controls and no

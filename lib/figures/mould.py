@@ -175,7 +175,9 @@ def mould_figure(
             hovermode="x unified",
             height=490,
             margin={"l": 16, "r": 16, "t": 72, "b": 116},
-            legend={"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"},
+            # No legend: Plotly sizes it before the web font loads and clips its last
+            # letters; the caption under the chart says which line is which.
+            showlegend=False,
         ),
         **controls,
     )

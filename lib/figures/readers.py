@@ -41,6 +41,10 @@ def compact_layout(x_title: str, y_title: str, separators: str, **extra) -> dict
             "y": 1.02,
             "x": 0,
             "font": {"size": 12},
+            # One entry a line, as wide as the plot: Plotly clips a legend to the width it
+            # measured, which falls short when the web font arrives after the measure.
+            "entrywidth": 1,
+            "entrywidthmode": "fraction",
         },
         "xaxis": {"title": {"text": x_title, "standoff": 6}},
         "yaxis": {"title": {"text": y_title, "standoff": 4}},
@@ -55,7 +59,9 @@ def log_axis(figure: go.Figure, low: float, high: float) -> None:
     every digit and crowd a small chart)."""
     figure.update_yaxes(type="log", exponentformat="power")
     if 0 < low < high and high / low < 100:
-        figure.update_yaxes(dtick="D2")
+        decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+        ticks = [m * 10.0**k for k in decades for m in (1, 2, 5)]
+        figure.update_yaxes(tickvals=[v for v in ticks if low / 1.5 <= v <= high * 1.5])
 
 
 def lines(

@@ -1,6 +1,7 @@
 """Newsroom and classroom in headless Chromium: the embedded page draws inside a
 cross-origin iframe, every page fits a 360 px phone, the projector's text is at least
-1.3x larger and fits 1920x1080, and the exported animation plays from a file:// URL."""
+1.3x larger and fits 1920x1080, less motion gets still pictures, and the exported
+animation (plotly.js inlined, or from the CDN) plays from a file:// URL."""
 
 from __future__ import annotations
 
@@ -83,6 +84,12 @@ def test_the_embedded_story_draws_inside_a_cross_origin_iframe(article, app_url,
           return {
             sidebar: visible(document.querySelector('[data-testid="stSidebar"]')),
             share: visible(document.querySelector('.st-key-share_panel')),
+            // one line of text under the chart: no side notes, one paragraph
+            captions: [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+              .filter(visible).length,
+            paragraphs: [...document.querySelectorAll(
+              '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
+              .filter((p) => visible(p) && !p.closest('.st-key-embed_link')).length,
             width: chart.getBoundingClientRect().width,
             chartTop: chart.getBoundingClientRect().top,
             link: link && link.href, linkVisible: visible(link),
@@ -92,6 +99,7 @@ def test_the_embedded_story_draws_inside_a_cross_origin_iframe(article, app_url,
         }"""
     )
     assert not seen["sidebar"] and not seen["share"]
+    assert seen["captions"] == 0 and seen["paragraphs"] == 1
     assert seen["width"] > 300
     assert seen["chartTop"] < 200  # the chart first: at most a title above it
     assert seen["linkVisible"] and seen["linkBottom"] <= seen["height"]  # no scrolling
@@ -104,18 +112,15 @@ PATHS = [path for _, _, path, _ in chrome.PAGES]
 
 def test_every_page_fits_a_360_px_phone(app_url, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    tab = context.new_page()
     errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
     widths = {}
     try:
-        # One tab a page, all loading at once: the server runs the pages side by side.
-        tabs = {}
         for path in PATHS:
-            tabs[path or "story"] = tab = context.new_page()
-            tab.on("pageerror", lambda error: errors.append(str(error)))
             tab.goto(f"{app_url}/{path}?lang=fr")
-        for name, tab in tabs.items():
             _settle(tab)
-            widths[name] = tab.evaluate("document.documentElement.scrollWidth")
+            widths[path or "story"] = tab.evaluate("document.documentElement.scrollWidth")
     finally:
         context.close()
     assert not errors, errors

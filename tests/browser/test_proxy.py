@@ -130,10 +130,10 @@ def test_the_page_survives_the_loss_of_its_replica(proxied, page):
     sockets: list[str] = []
     page.on("websocket", lambda ws: sockets.append(ws.url))
 
-    page.goto(f"{url}/?lang=fr")
+    page.goto(f"{url}/lab?lang=fr&seed=7")
     wait_for_app(page)
     heading = page.locator("[data-testid='stMain'] h1").first
-    assert catalogue("fr")["nav.story"] in heading.inner_text()
+    assert catalogue("fr")["nav.lab"] in heading.inner_text()
     assert len(sockets) == 1 and "/_stcore/stream" in sockets[0]
 
     # The replica this visitor is pinned to, as nginx routes its cookie.
@@ -154,25 +154,27 @@ def test_the_page_survives_the_loss_of_its_replica(proxied, page):
         page.wait_for_timeout(250)
     assert len(sockets) >= 2, "the page never opened a new websocket"
     wait_for_app(page, timeout=60_000)
-    assert catalogue("fr")["nav.story"] in heading.inner_text()
+    assert catalogue("fr")["nav.lab"] in heading.inner_text()
+    assert "seed=7" in page.url  # the survivor reran the view from its URL
     answer = page.request.get(f"{url}/_stcore/health")
     assert answer.ok and answer.headers["x-upstream"].endswith(f":{survivor}")
     with urllib.request.urlopen(f"http://127.0.0.1:{survivor}/_stcore/health", timeout=5):
         pass
 
-    # The new session is live: a click on the Laboratory link runs that page on the
+    # The new session is live: a click on the Readers link runs that page on the
     # survivor, over the new websocket (no page load: the socket count stays the same).
     opened = len(sockets)
-    page.get_by_role("link", name=catalogue("fr")["nav.lab"]).click()
+    sidebar = page.get_by_test_id("stSidebarUserContent")
+    sidebar.locator("a[href^='readers']").click()
     page.wait_for_function(
         "(title) => document.querySelector('[data-testid=\"stMain\"] h1')"
         "?.innerText.includes(title)",
-        arg=catalogue("fr")["nav.lab"],
+        arg=catalogue("fr")["nav.readers"],
         timeout=60_000,
     )
     wait_for_app(page, timeout=60_000)
     assert len(sockets) == opened
-    assert "/lab" in page.url and "lang=fr" in page.url
+    assert "/readers" in page.url and "lang=fr" in page.url
 
     # Connection errors while the replica was gone are expected; nothing else is.
     after = page.console_errors[errors_before_kill:]
