@@ -9,7 +9,7 @@ import streamlit as st
 from lib import digits
 from lib.figures.digits import gallery_figure, measures_figure
 from lib.i18n import current_language, fmt_int, fmt_percent, t
-from ui import chrome, state
+from ui import chrome, present, state
 from ui.widgets import widget
 
 # Widgets in two rows of three; every key is also a field of DigitsScenario.
@@ -104,7 +104,8 @@ def vanishing_sentence(run: digits.DigitsRun) -> str:
 
 values = chrome.start_page("digits")
 st.title(t("nav.digits"))
-st.markdown(t("digits.intro"))
+if chrome.shows("prose"):
+    st.markdown(t("digits.intro"))
 
 with st.expander(t("digits.settings"), expanded=True):
     for row in ROWS:
@@ -115,39 +116,53 @@ state.sync_url("digits", values)
 scenario = digits.DigitsScenario(**{key: values[key] for key in digits.KNOBS})
 run = simulate(scenario)
 grid, measures = figures(scenario, current_language(), run)
-
-st.caption(t("digits.how_to_read"))
-st.plotly_chart(grid, key="digits_grid", width="stretch")
-st.markdown(vanishing_sentence(run))
-
 diversity, _, _ = digits.band(run.diversity)
 recognised, _, _ = digits.band(run.recognised)
-st.subheader(t("digits.measures_title", replicas=scenario.replicas))
-st.plotly_chart(measures, key="digits_measures", width="stretch")
-st.markdown(
-    t(
-        "digits.state",
-        generations=scenario.generations,
-        diversity=fmt_percent(diversity[-1]),
-        recognised=fmt_percent(recognised[-1]),
-        recognised_real=fmt_percent(run.real.recognised),
-    )
-)
-st.caption(
-    t(
-        "digits.judge",
-        total=fmt_int(run.real.total),
-        accuracy=fmt_percent(run.real.judge_accuracy, digits=1),
-        threshold=fmt_percent(digits.VANISHED, digits=1),
-    )
+
+if chrome.shows("prose"):
+    st.caption(t("digits.how_to_read"))
+# Embedded or projected: the gallery (stepped by the teacher on a projector) and the one
+# sentence; the table and the CSV carry the two measures, averaged over the runs.
+present.figure(
+    grid,
+    key="digits_grid",
+    summary=vanishing_sentence(run),
+    columns={
+        t("digits.diversity_title"): np.round(100 * diversity, 1),
+        t("digits.recognised_title"): np.round(100 * recognised, 1),
+    },
+    name="digits",
+    title=t("nav.digits"),
 )
 
-st.subheader(t("digits.explain_title"))
-st.markdown(
-    t(
-        "digits.explain",
-        dimensions=digits.PCA_DIMENSIONS,
-        variance=fmt_percent(run.real.pca_variance),
-        cap=fmt_int(digits.PILE_CAP),
+if chrome.shows("measures"):
+    st.subheader(t("digits.measures_title", replicas=scenario.replicas))
+    st.plotly_chart(measures, key="digits_measures", width="stretch")
+    st.markdown(
+        t(
+            "digits.state",
+            generations=scenario.generations,
+            diversity=fmt_percent(diversity[-1]),
+            recognised=fmt_percent(recognised[-1]),
+            recognised_real=fmt_percent(run.real.recognised),
+        )
     )
-)
+    st.caption(
+        t(
+            "digits.judge",
+            total=fmt_int(run.real.total),
+            accuracy=fmt_percent(run.real.judge_accuracy, digits=1),
+            threshold=fmt_percent(digits.VANISHED, digits=1),
+        )
+    )
+
+if chrome.shows("prose"):
+    st.subheader(t("digits.explain_title"))
+    st.markdown(
+        t(
+            "digits.explain",
+            dimensions=digits.PCA_DIMENSIONS,
+            variance=fmt_percent(run.real.pca_variance),
+            cap=fmt_int(digits.PILE_CAP),
+        )
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import streamlit as st
 
 from lib import words
@@ -99,9 +100,20 @@ scenario = words.WordsScenario(
 )
 run = load_run(scenario)
 with st.container():
-    # The still version shows all four panels a row: three generations are enough.
-    present.chart(load_figure(scenario, language), key="words_chart", count=3)
-    st.markdown(f"**{words.summary(run)}**")
+    # The still version shows all four panels a row: three generations are enough. The
+    # table and the CSV follow the run shown (replica 0), one row a generation.
+    present.figure(
+        load_figure(scenario, language),
+        key="words_chart",
+        summary=words.summary(run),
+        columns={
+            t("words.chart.alive_title"): run.alive[:, 0],
+            t("words.chart.entropy_title"): np.round(run.entropy[:, 0], 2),
+        },
+        name="words",
+        title=t("nav.words"),
+        count=3,
+    )
     notes = [t("words.shown", seed=fmt_int(scenario.seed), others=fmt_int(REPLICAS - 1))]
     frames = words.frame_generations(scenario.generations)
     if len(frames) < scenario.generations + 1:
@@ -113,7 +125,8 @@ with st.container():
             )
         )
     notes.append(t("words.rare_note"))
-    st.caption(" ".join(notes))
+    if chrome.shows("prose"):
+        st.caption(" ".join(notes))
 
 if chrome.shows("prose"):
     samples = fmt_int(scenario.samples)

@@ -47,7 +47,8 @@ def _query(at: AppTest) -> dict[str, str]:
 
 
 def _autoplay(at: AppTest) -> list[str]:
-    return [h.proto.body for h in at.get("html") if "<script>" in h.proto.body]
+    """The Story's autoplay scripts (other scripts of the chrome aside)."""
+    return [h.proto.body for h in at.get("html") if "copyHeroPlayed" in h.proto.body]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

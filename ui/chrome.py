@@ -23,6 +23,17 @@ PAGES = (
     ("maths", "pages/maths.py", "maths", ":material/functions:"),
 )
 _LANGUAGE_WIDGET = "lang_switch"
+# Pausing a Plotly animation makes plotly.js reject the interrupted call's promise with no
+# reason, and its buttons do not catch it: an "Uncaught (in promise)" error on every Pause.
+# Only that reason-less rejection is silenced; every other one still reaches the console.
+_QUIET_INTERRUPTED_ANIMATION = """<script>
+if (!window.copyQuietAnimation) {
+  window.copyQuietAnimation = true;
+  window.addEventListener("unhandledrejection", (event) => {
+    if (event.reason === undefined) event.preventDefault();
+  });
+}
+</script>"""
 _VIEW_KEYS = ("lang", "present", "embed")
 
 # What each view mode strips from a page: ONE declarative list (like TensorFlow
@@ -168,6 +179,8 @@ def start_page(page: str) -> dict[str, Any]:
             controls=controls,
         )
     )
+    with st.container(key="page_scripts"):  # hidden by the stylesheet: takes no room
+        st.html(_QUIET_INTERRUPTED_ANIMATION, unsafe_allow_javascript=True)
     show_notices()
     path = next(p for name, _, p, _ in PAGES if name == page)
     paths = [p for _, _, p, _ in PAGES]

@@ -48,7 +48,8 @@ BASE = """
 [data-testid="stMain"] .js-plotly-plot, [data-testid="stMain"] .plot-container {
   max-width: 100%; }
 [class*="st-key-still_view_"],
-[data-testid="stLayoutWrapper"]:has(> [class*="st-key-still_view_"]) {
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-still_view_"]),
+.st-key-page_scripts, [data-testid="stLayoutWrapper"]:has(> .st-key-page_scripts) {
   display: none !important; }
 /* The share panel is drawn first but shown last (flex order of the page's column). */
 .st-key-share_panel, [data-testid="stLayoutWrapper"]:has(> .st-key-share_panel) {

@@ -11,7 +11,13 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lib.figures.mould import image_axes, image_trace, lower_controls, picture_uri
+from lib.figures.mould import (
+    CONTROLS_MARGIN,
+    image_axes,
+    image_trace,
+    picture_uri,
+    stack_controls,
+)
 from lib.figures.theme import REAL, SYNTHETIC, base_layout, play_controls
 
 MERGE = 4  # engine bins per displayed bar: a histogram of a few dozen draws reads better
@@ -117,14 +123,15 @@ def hero_figure(
         frame_ms=frame_ms,
         redraw=True,
     )
-    lower_controls(controls)
+    height, top_margin = 460, 72
+    stack_controls(controls, height - top_margin - CONTROLS_MARGIN)
     fig.update_layout(
         **base_layout(
             hovermode="closest",
-            height=430,
+            height=height,
             bargap=0.05,
             separators=separators,
-            margin={"l": 16, "r": 16, "t": 72, "b": 116},
+            margin={"l": 16, "r": 16, "t": top_margin, "b": CONTROLS_MARGIN},
             # No legend: Plotly sizes it before the web font loads and clips its last
             # letters; the caption names the bars and the line, their hover texts too.
             showlegend=False,

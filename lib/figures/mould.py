@@ -56,12 +56,19 @@ def image_axes(fig: go.Figure, size: int, row: int = 1, col: int = 1) -> None:
     )
 
 
-def lower_controls(controls: dict) -> None:
-    """Play/Pause and the slider a little lower than the theme puts them, the generation
-    on the right: below the value axis's title, even on a phone."""
-    controls["updatemenus"][0]["y"] = -0.2
-    controls["sliders"][0]["y"] = -0.14
-    controls["sliders"][0]["currentvalue"]["xanchor"] = "right"
+CONTROLS_MARGIN = 175  # px under the panels: axis labels, the slider, then Play/Pause
+
+
+def stack_controls(controls: dict, panel_height: int) -> None:
+    """The slider under the value axis across the whole width, the generation at its right,
+    and Play/Pause under the slider: nothing overlaps, even 360 px wide.
+
+    ``panel_height`` is the panels' height in px (figure height minus top and bottom
+    margins); Plotly places controls in fractions of it."""
+    slider, buttons = controls["sliders"][0], controls["updatemenus"][0]
+    slider.update(x=0.0, len=1.0, y=-44 / panel_height, pad={"t": 0})
+    slider["currentvalue"]["xanchor"] = "right"
+    buttons.update(y=-(CONTROLS_MARGIN - 40) / panel_height)
 
 
 def mould_figure(
@@ -169,12 +176,13 @@ def mould_figure(
         frame_ms=frame_ms,
         redraw=True,
     )
-    lower_controls(controls)
+    height, top_margin = 520, 72
+    stack_controls(controls, height - top_margin - CONTROLS_MARGIN)
     fig.update_layout(
         **base_layout(
             hovermode="x unified",
-            height=490,
-            margin={"l": 16, "r": 16, "t": 72, "b": 116},
+            height=height,
+            margin={"l": 16, "r": 16, "t": top_margin, "b": CONTROLS_MARGIN},
             # No legend: Plotly sizes it before the web font loads and clips its last
             # letters; the caption under the chart says which line is which.
             showlegend=False,
