@@ -400,8 +400,9 @@ async def main_async(args: argparse.Namespace, base_url: str, pid: int | None) -
 
 # ------------------------------------------------------------------------------ profile
 def profile(base_url: str, pid: int, top: int = 15) -> None:
-    """py-spy samples the server while one visitor loads the default Lab view cold, then
-    three varied runs; prints where the time goes (inclusive, for our own code, and
+    """py-spy samples the server, once its imports are done, while visitors load the
+    default Lab view (cold, then a cache hit), then varied views, each a fresh session as
+    in the load test; prints where the time goes (inclusive, for our own code, and
     exclusive, for every leaf function)."""
     import collections
     import shutil
@@ -409,6 +410,10 @@ def profile(base_url: str, pid: int, top: int = 15) -> None:
 
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     out = Path(tempfile.mkdtemp()) / "stacks.txt"
+    # The first run of a fresh server imports scipy and friends: leave it out, it is paid
+    # once per process, not per visitor.
+    warmup = asyncio.run(solo(base_url, {"seed": "5"}))
+    print(f"warm-up run (imports, left out of the profile): {warmup.seconds:.2f} s")
     recorder = subprocess.Popen(
         [
             spy,
@@ -430,15 +435,9 @@ def profile(base_url: str, pid: int, top: int = 15) -> None:
     time.sleep(1.0)
 
     async def visit() -> list[RunResult]:
-        visitor = Visitor(base_url, "lab", {})
-        await visitor.connect()
-        try:
-            results = [await visitor.run()]
-            for key, value in (("seed", 42), ("samples", 500), ("model", "kde")):
-                results.append(await visitor.run(visitor.move(key, value)))
-            return results
-        finally:
-            await visitor.close()
+        rng = random.Random(7)
+        varied = [query for query in (lab_query(rng) for _ in range(24)) if query][:6]
+        return [await solo(base_url, query) for query in [{}, {}, *varied]]
 
     results = asyncio.run(visit())
     recorder.send_signal(2)  # SIGINT: py-spy writes its file and exits

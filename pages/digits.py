@@ -129,7 +129,7 @@ present.figure(
     summary=vanishing_sentence(run),
     columns={
         t("digits.diversity_title"): np.round(100 * diversity, 1),
-        t("digits.recognised_title"): np.round(100 * recognised, 1),
+        t("digits.table_recognised"): np.round(100 * recognised, 1),
     },
     name="digits",
     title=t("nav.digits"),

@@ -192,6 +192,9 @@ def the_closed_forms() -> None:
 
 def the_check(values: dict) -> None:
     st.header(t("maths.check.heading"))
+    # Embedded or projected, the knobs are hidden (ui/style.py) and the table and the notes
+    # are not drawn: the two charts and one sentence remain.
+    full = chrome.shows("measures")
     values["estimator"] = widgets.widget("maths", "estimator")
     columns = st.columns(2)
     for column, key in zip(columns, ("samples", "generations"), strict=True):
@@ -202,8 +205,9 @@ def the_check(values: dict) -> None:
         values["estimator"],
     )
     result = check(samples, generations, estimator)
-    st.markdown(t("maths.check.intro", replicas=fmt_int(result.replicas), seed=fmt_int(SEED)))
-    st.table(_table(result, generations), hide_index=True)
+    if full:
+        st.markdown(t("maths.check.intro", replicas=fmt_int(result.replicas), seed=fmt_int(SEED)))
+        st.table(_table(result, generations), hide_index=True)
     if result.heavy:
         st.warning(t("maths.check.heavy"), icon=":material/warning:")
     left, right = st.columns(2)
@@ -244,6 +248,19 @@ def the_check(values: dict) -> None:
         )
         st.markdown(f"**{t('maths.check.chart_drift')}**")
         st.plotly_chart(figure, config=config)
+    # The charts in one sentence: the first row of the table, read aloud.
+    mean_variance = result.rows[0]
+    st.markdown(
+        t(
+            "maths.check.summary",
+            replicas=fmt_int(result.replicas),
+            samples=fmt_int(samples),
+            generations=fmt_int(generations),
+            simulated=fmt_figure(mean_variance.simulated.value),
+            theory=fmt_figure(mean_variance.theory),
+            gap=("+" if mean_variance.gap > 0 else "") + fmt_number(mean_variance.gap, 1),
+        )
+    )
 
 
 def the_references() -> None:
@@ -257,9 +274,13 @@ def the_references() -> None:
 
 values = chrome.start_page("maths")
 st.title(t("nav.maths"))
-st.markdown(t("maths.intro"))
-the_loop()
-the_closed_forms()
+# Embedded or projected: simulation against theory alone (the knobs keep their URL values).
+prose = chrome.shows("prose")
+if prose:
+    st.markdown(t("maths.intro"))
+    the_loop()
+    the_closed_forms()
 the_check(values)
 state.sync_url("maths", values)
-the_references()
+if prose:
+    the_references()

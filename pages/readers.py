@@ -17,6 +17,7 @@ from ui import chrome, state
 # The demos' fixed settings: small enough to run in well under half a second each.
 SPREAD_SAMPLES, SPREAD_GENERATIONS, SPREAD_REPLICAS = 50, 100, 200
 FRESH_SHARES = tuple(round(0.05 * k, 2) for k in range(1, 11))  # 5 % to 50 %
+FRESH_DEFAULT = 0.1
 DRIFT_SAMPLES = (20, 50, 100, 200, 500)
 DRIFT_GENERATIONS, DRIFT_REPLICAS = 100, 200
 BIAS_SAMPLES, BIAS_GENERATIONS, BIAS_REPLICAS = 50, 80, 600
@@ -136,12 +137,17 @@ def _chart(title: str, figure) -> None:
 
 
 def synthetic_demo() -> None:
-    share = st.select_slider(
-        t("readers.synthetic.slider"),
-        FRESH_SHARES,
-        value=0.1,
-        format_func=fmt_percent,
-        key="readers_fresh",
+    # Embedded or projected, the demo keeps its default share and draws no slider.
+    share = (
+        st.select_slider(
+            t("readers.synthetic.slider"),
+            FRESH_SHARES,
+            value=FRESH_DEFAULT,
+            format_func=fmt_percent,
+            key="readers_fresh",
+        )
+        if chrome.shows("controls")
+        else FRESH_DEFAULT
     )
     without = spread_band(0.0, "replace")
     with_fresh = spread_band(share, "replace")
@@ -160,14 +166,25 @@ def synthetic_demo() -> None:
         y_range=(0, 1.3),
     )
     _chart(t("readers.synthetic.chart_title"), figure)
-    st.caption(
+    # The chart in one sentence (its text alternative, and the embedded page's one line).
+    st.markdown(
         t(
-            "readers.synthetic.caption",
-            samples=fmt_int(SPREAD_SAMPLES),
-            replicas=fmt_int(SPREAD_REPLICAS),
-            band=fmt_percent(BAND),
+            "readers.synthetic.summary",
+            generations=fmt_int(SPREAD_GENERATIONS),
+            without=fmt_percent(float(without[1, -1])),
+            with_fresh=fmt_percent(float(with_fresh[1, -1])),
+            share=fmt_percent(share),
         )
     )
+    if chrome.shows("prose"):
+        st.caption(
+            t(
+                "readers.synthetic.caption",
+                samples=fmt_int(SPREAD_SAMPLES),
+                replicas=fmt_int(SPREAD_REPLICAS),
+                band=fmt_percent(BAND),
+            )
+        )
 
 
 def garbage_demo() -> None:
@@ -328,7 +345,6 @@ def transfer_demo() -> None:
 
 values = chrome.start_page("readers")
 st.title(t("nav.readers"))
-st.markdown(t("readers.intro"))
 state.sync_url("readers", values)
 
 DEMOS = {
@@ -339,13 +355,19 @@ DEMOS = {
     "inbreeding": inbreeding_demo,
     "transfer": transfer_demo,
 }
-for section, demo in DEMOS.items():
-    st.subheader(t(f"readers.{section}.heading"), divider="gray")
-    text, box = st.columns([5, 6], gap="large")
-    with text:
-        _argument(section)
-    with box:
-        demo()
+if not chrome.shows("prose"):
+    # Embedded or projected: the first argument's experiment alone, its chart and the
+    # sentence that reads it (readers' arguments and the other demos are the full page's).
+    synthetic_demo()
+else:
+    st.markdown(t("readers.intro"))
+    for section, demo in DEMOS.items():
+        st.subheader(t(f"readers.{section}.heading"), divider="gray")
+        text, box = st.columns([5, 6], gap="large")
+        with text:
+            _argument(section)
+        with box:
+            demo()
 
-st.subheader(t("readers.others.heading"), divider="gray")
-st.markdown(t("readers.others.text"))
+    st.subheader(t("readers.others.heading"), divider="gray")
+    st.markdown(t("readers.others.text"))

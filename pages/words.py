@@ -15,13 +15,14 @@ import streamlit as st
 from lib import words
 from lib.figures.words import words_figure
 from lib.i18n import current_language, fmt_int, fmt_percent, t
-from ui import chrome, present, state
+from ui import accessible, chrome, present, state
 from ui.widgets import widget
 
 PAGE = "words"
 KEYS = ("samples", "generations", "real_fraction", "regime", "temperature", "seed")
 REPLICAS = 4  # the run told in detail and three more, drawn thin
 ONE_IN_A_MILLION = 1e-6
+PRESENT_HEIGHT, PRESENT_FONT = 720, 15  # px: fits 1920x1080 under the teacher's controls
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -102,18 +103,29 @@ run = load_run(scenario)
 with st.container():
     # The still version shows all four panels a row: three generations are enough. The
     # table and the CSV follow the run shown (replica 0), one row a generation.
-    present.figure(
-        load_figure(scenario, language),
-        key="words_chart",
-        summary=words.summary(run),
-        columns={
-            t("words.chart.alive_title"): run.alive[:, 0],
-            t("words.chart.entropy_title"): np.round(run.entropy[:, 0], 2),
-        },
-        name="words",
-        title=t("nav.words"),
-        count=3,
-    )
+    figure = load_figure(scenario, language)
+    sentence = words.summary(run)
+    columns = {
+        t("words.chart.alive_title"): run.alive[:, 0],
+        t("words.chart.entropy_title"): np.round(run.entropy[:, 0], 2),
+    }
+    if present.active():
+        # On the projector, the teacher's Previous / Next; the chart's four panels need
+        # more height (and smaller type) than the projector's standard one-panel chart.
+        staged = present.stage(figure, key="words_chart")
+        staged.update_layout(height=PRESENT_HEIGHT, font={"size": PRESENT_FONT})
+        st.plotly_chart(staged, width="stretch", key="words_chart", config=present.CHART_CONFIG)
+        accessible.describe(f"**{sentence}**", columns)
+    else:
+        present.figure(
+            figure,
+            key="words_chart",
+            summary=sentence,
+            columns=columns,
+            name="words",
+            title=t("nav.words"),
+            count=3,
+        )
     notes = [t("words.shown", seed=fmt_int(scenario.seed), others=fmt_int(REPLICAS - 1))]
     frames = words.frame_generations(scenario.generations)
     if len(frames) < scenario.generations + 1:

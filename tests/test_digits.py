@@ -263,7 +263,9 @@ def test_the_page_paints_the_stored_run_then_follows_the_knobs():
     at = _page("en")
     words = catalogue("en")
     assert at.title[0].value == words["nav.digits"]
-    assert len(at.get("plotly_chart")) == 2
+    # the animation, its still grid (shown when the system asks for less motion), measures
+    assert len(at.get("plotly_chart")) == 3
+    assert len(at.table) == 1, "the key generations as a table, the chart's text alternative"
     assert _frames(at) == digits.DigitsScenario().generations + 1
     text = " ".join(m.value for m in (*at.markdown, *at.caption))
     assert "96.3%" in text, "the judge's accuracy on real digits it never saw"
@@ -282,6 +284,20 @@ def test_the_page_paints_the_stored_run_then_follows_the_knobs():
     text = " ".join(m.value for m in at.markdown)
     sentences = (words[f"digits.{key}"] for key in ("vanished_first", "vanished_none"))
     assert any(sentence.split("{")[0] in text for sentence in sentences)
+
+
+def test_the_projector_steps_the_gallery_and_drops_the_rest():
+    at = AppTest.from_file(str(ROOT / "pages" / "digits.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 1, "the gallery alone: no measures, no still grid"
+    assert not at.subheader and not at.caption
+    at.button(key="present_next_digits_grid").click().run()
+    assert not at.exception
+    grid = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert grid["layout"]["sliders"][0]["active"] == 1
 
 
 def test_the_page_speaks_french():

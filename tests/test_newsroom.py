@@ -210,6 +210,23 @@ def test_the_still_grid_shows_the_frames_own_numbers():
     assert [a.text for a in grid.layout.annotations] == ["<b>G0</b>", "<b>G4</b>", "<b>G8</b>"]
 
 
+def test_a_figure_s_still_grid_is_built_once_per_language():
+    from ui import present
+
+    fig, other = _animated(), _animated()
+    use_language("en")
+    english = present._still(fig, 3)
+    assert present._still(fig, 3) is english  # a cached rerun reuses it
+    assert present._still(other, 3) is not english  # another figure gets its own
+    use_language("fr")
+    french = present._still(fig, 3)
+    assert french is not english
+    assert [a.text for a in french.layout.annotations] != [
+        a.text for a in english.layout.annotations
+    ]
+    use_language("en")
+
+
 def test_the_still_grid_from_arrays():
     centers = np.linspace(-1, 1, 4)
     heights = np.arange(12.0).reshape(3, 4)

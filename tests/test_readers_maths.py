@@ -277,3 +277,16 @@ def test_maths_widgets_drive_the_check_and_the_address():
         at.slider(key="generations").set_value(10).run()
         assert "generation 10" in at.table[0].value.iloc[0, 0]
         assert at.query_params["samples"] in (["100"], "100")
+
+
+def test_readers_and_maths_on_a_projector_keep_one_chart_and_one_sentence():
+    with _language("en"):
+        catalogue = i18n.catalogue("en")
+        at = _open("pages/readers.py", "en", present="1")
+        assert len(_figures(at)) == 1 and not at.subheader and not at.caption
+        sentence = catalogue["readers.synthetic.summary"].split("{")[0]
+        assert [m.value for m in at.markdown if m.value.startswith(sentence)]
+        at = _open("pages/maths.py", "en", present="1")
+        assert len(_figures(at)) == 2 and not at.table and not at.get("latex")
+        lines = [m.value for m in at.markdown if "simulated chains" in m.value]
+        assert len(lines) == 1 and f"M = {_defaults()[0]}" in lines[0]

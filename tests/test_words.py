@@ -340,6 +340,12 @@ def test_the_page_runs_in_french_and_credits_the_data():
         assert not [k for k in re.findall(r"\bwords\.[a-z_.]+\b", shown) if k in catalogue("fr")]
         assert "100 générations" in shown and "vrai français" in shown
         assert at.get("plotly_chart"), "the animated chart is sent"
+        # the text alternative (key generations) and the downloads
+        table = at.table[0].value
+        assert catalogue("fr")["words.chart.alive_title"] in table.columns
+        assert len(table) >= 3
+        keys = {e.proto.id for e in at.get("download_button")}
+        assert len(keys) == 3
     finally:
         use_language("en")
 

@@ -14,6 +14,8 @@ with ``present.figure(...)``, which adds the text alternative and the downloads.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -21,7 +23,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib.figures import small_multiples
-from lib.i18n import t
+from lib.i18n import current_language, t
 from ui import accessible, chrome, share, state, style
 
 PRESENT_HEIGHT = 600  # px: with the title and the controls, fits 1080 px with no scrolling
@@ -100,12 +102,33 @@ def stage(fig: go.Figure, *, key: str) -> go.Figure:
     return staged
 
 
-def _still(fig: go.Figure, count: int) -> go.Figure:
+# The still grid of each figure the pages' ``cache_resource`` hands out, so that a cached
+# rerun does not rebuild it (it was half of such a rerun's time). Keyed on the figure's
+# identity; an entry dies with its figure (figures are unhashable, hence the weak ref).
+_STILLS: dict[tuple[int, int, str], tuple[weakref.ref, go.Figure]] = {}
+_STILLS_LOCK = threading.Lock()
+
+
+def _build_still(fig: go.Figure, count: int) -> go.Figure:
     chosen = small_multiples.key_generations(len(fig.frames) - 1, count)
     labels = small_multiples.frame_labels(fig)
     return small_multiples.from_animation(
         fig, chosen, [t("present.panel", label=labels[i]) for i in chosen]
     )
+
+
+def _still(fig: go.Figure, count: int) -> go.Figure:
+    key = (id(fig), count, current_language())
+    with _STILLS_LOCK:
+        known = _STILLS.get(key)
+    if known is not None and known[0]() is fig:
+        return known[1]
+    still = _build_still(fig, count)
+    with _STILLS_LOCK:
+        for stale in [k for k, (ref, _) in _STILLS.items() if ref() is None]:
+            del _STILLS[stale]
+        _STILLS[key] = (weakref.ref(fig), still)
+    return still
 
 
 def chart(fig: go.Figure, *, key: str, count: int = 6) -> None:
