@@ -12,7 +12,7 @@ from lib.figures import readers as figures
 from lib.figures import theme
 from lib.i18n import current_language, fmt_int, fmt_number, fmt_percent, t
 from lib.sources import get_source
-from ui import chrome, state
+from ui import chrome, present, state
 
 # The demos' fixed settings: small enough to run in well under half a second each.
 SPREAD_SAMPLES, SPREAD_GENERATIONS, SPREAD_REPLICAS = 50, 100, 200
@@ -130,9 +130,21 @@ def _spread_series(band: np.ndarray, name: str, color: str, dash="solid") -> fig
     return figures.Series(name, band[1], color, low=band[0], high=band[2], dash=dash)
 
 
+def _projected(figure, height: int) -> None:
+    """The classroom projector: a taller chart, larger type, black ticks and titles."""
+    size = present.PRESENT_FONT
+    figure.update_layout(height=height, font={"size": size}, legend={"font": {"size": size}})
+    black = {"size": size, "color": "#000000"}
+    axes = {"tickfont": black, "title_font": black}
+    figure.update_xaxes(**axes)
+    figure.update_yaxes(**axes)
+
+
 def _chart(title: str, figure) -> None:
     """A compact chart under its title (Markdown, which wraps on a phone)."""
     st.markdown(f"**{title}**")
+    if present.active():  # the projector: the one chart shown, large enough to read
+        _projected(figure, present.PRESENT_HEIGHT)
     st.plotly_chart(figure, config={"displayModeBar": False})
 
 

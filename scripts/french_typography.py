@@ -17,16 +17,28 @@ def fix(text: str) -> str:
     return re.sub(r"« ", "«" + NBSP, text)
 
 
-def fix_line(line: str) -> str:
-    # Only the quoted value of a ``key = "value"`` line, never the key or the '='.
-    key, sep, value = line.partition(" = ")
-    return key + sep + fix(value) if sep else line
+TRIPLE = '"' * 3  # opens and closes a multi-line TOML string
+
+
+def fix_lines(lines: list[str]) -> str:
+    """Fix the values of ``key = "value"`` lines and every line inside a multi-line
+    string; never a key, an '=' or a comment."""
+    fixed, inside = [], False
+    for line in lines:
+        if inside:
+            fixed.append(fix(line))
+            inside = line.count(TRIPLE) % 2 == 0
+            continue
+        key, sep, value = line.partition(" = ")
+        fixed.append(key + sep + fix(value) if sep else line)
+        inside = bool(sep) and value.count(TRIPLE) % 2 == 1
+    return "".join(fixed)
 
 
 if __name__ == "__main__":
     for path in sorted(FRENCH.glob("*.toml")):
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        fixed = "".join(fix_line(line) for line in lines)
+        fixed = fix_lines(lines)
         if fixed != "".join(lines):
             path.write_text(fixed, encoding="utf-8")
             print(f"fixed {path.name}", file=sys.stderr)

@@ -104,3 +104,28 @@ def test_the_mould_page_draws_its_cast(app_url, page):
     }"""
     )
     assert falls
+
+
+def test_leaving_the_story_while_the_hero_plays_raises_no_error(app_url, page):
+    # The ``page`` fixture fails the test on any page error or console error: an animation
+    # still ticking on a plot that left the page throws "Cannot set properties of undefined".
+    page.goto(f"{app_url}/?lang=en&generations=60")  # the longest play: about 9 s
+    wait_for_app(page)
+    _hero(page)
+    page.wait_for_function(f"(() => {{ const s = ({STATE})(); return s && s.playing; }})()")
+    page.evaluate(
+        """() => { const el = document.querySelector(".st-key-hero .js-plotly-plot");
+          window.heroLeftPlaying = null;
+          new MutationObserver((_, watch) => {
+            if (el.isConnected) return;
+            window.heroLeftPlaying = el.layout.sliders[0].active;
+            watch.disconnect();
+          }).observe(document.body, { childList: true, subtree: true }); }"""
+    )
+    page.locator('[data-testid="stSidebar"] a[href*="lab"]').first.click()
+    page.wait_for_url("**/lab**")
+    wait_for_app(page)
+    page.wait_for_timeout(3_000)
+    assert page.evaluate(STATE) is None  # the hero has gone with the story ...
+    print(page.evaluate("window.heroLeftPlaying"))
+    assert page.console_errors == []
