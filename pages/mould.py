@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from lib import mould
 from lib.figures.mould import mould_figure
-from lib.i18n import current_language, fmt_percent, t
+from lib.i18n import current_language, fmt_int, fmt_percent, t
 from ui import chrome, present, state
 from ui.widgets import widget
 
@@ -49,35 +50,55 @@ def figure(values: dict, language: str):
 
 values = chrome.start_page("mould")
 st.title(t("nav.mould"))
-st.markdown(t("mould.intro"))
+# On the projector and inside an article the chart comes first: the text stays on the
+# full page (one paragraph here was enough to push the projector view past 1080 px).
+if chrome.shows("prose"):
+    st.markdown(t("mould.intro"))
 
-columns = st.columns(len(KNOBS))
-values = {
-    key: widget("mould", key, container=column) for key, column in zip(KNOBS, columns, strict=True)
-}
+with chrome.section("controls"):
+    columns = st.columns(len(KNOBS))
+    values = {
+        key: widget("mould", key, container=column)
+        for key, column in zip(KNOBS, columns, strict=True)
+    }
 state.sync_url("mould", values)
 
-st.caption(t("mould.how_to_read"))
-# The animation; still pictures under reduced motion; Previous / Next in the classroom.
-present.chart(figure(values, current_language()), key="mould_chart")
-
+if chrome.shows("prose"):
+    st.caption(t("mould.how_to_read"))
 run = cast_run(*(values[key] for key in KNOBS))
-st.markdown(
-    t(
-        "mould.summary",
-        generations=values["generations"],
-        kept=fmt_percent(run.detail[-1]),
-        expected=fmt_percent(run.expected[-1]),
-    )
+summary = t(
+    "mould.summary",
+    generations=fmt_int(values["generations"]),
+    kept=fmt_percent(run.detail[-1]),
+    expected=fmt_percent(run.expected[-1]),
 )
-if values["real_fraction"] > 0:
-    floor = mould.detail_floor(values["points"], values["coarseness"], values["real_fraction"])
-    st.markdown(
-        t("mould.floor", share=fmt_percent(values["real_fraction"]), floor=fmt_percent(floor))
-    )
-else:
-    st.markdown(t("mould.no_floor"))
+# The text alternative: the detail kept at the key generations, this run and on average
+# (an article that embeds the chart keeps its one line of text).
+table = None
+if not state.view_value("embed"):
+    table = {
+        t("mould.table_detail"): np.round(run.detail, 3),
+        t("mould.table_expected"): np.round(run.expected, 3),
+    }
+# The animation, or still pictures under reduced motion, or Previous / Next in the
+# classroom; then the summary, the key generations as a table and the downloads.
+present.figure(
+    figure(values, current_language()),
+    key="mould_chart",
+    summary=summary,
+    columns=table,
+    name="mould",
+    title=t("nav.mould"),
+)
 
-st.subheader(t("mould.explain_title"))
-st.markdown(t("mould.explain"))
-st.caption(t("mould.measure_note"))
+if chrome.shows("prose"):
+    if values["real_fraction"] > 0:
+        floor = mould.detail_floor(values["points"], values["coarseness"], values["real_fraction"])
+        st.markdown(
+            t("mould.floor", share=fmt_percent(values["real_fraction"]), floor=fmt_percent(floor))
+        )
+    else:
+        st.markdown(t("mould.no_floor"))
+    st.subheader(t("mould.explain_title"))
+    st.markdown(t("mould.explain"))
+    st.caption(t("mould.measure_note"))

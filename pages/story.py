@@ -28,17 +28,30 @@ COARSENESS = PAGE_PARAMS["mould"]["coarseness"].default
 # (``st.html`` is not iframed) and presses its own Play button. Not for visitors whose
 # system asks for reduced motion (``present.chart`` hides the animation from them and shows
 # still pictures: a hidden chart never comes into view), nor in presentation mode.
+# It also stops the animation when the plot leaves the page: Plotly's loop ticks on
+# ``requestAnimationFrame`` with the plot it started on, and once Streamlit has purged that
+# plot (the visitor opened another page mid-play), each tick would write to its removed
+# layout and raise "Cannot set properties of undefined (setting '_currentFrame')".
 AUTOPLAY = """<script>
 (() => {
   const meta = %s;
-  if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) return;
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const played = (window.copyHeroPlayed = window.copyHeroPlayed || new Set());
-  if (played.has(meta)) return;
-  const start = (plot) => {
-    if (played.has(meta)) return;
-    played.add(meta);
-    plot.querySelector(".updatemenu-button")
-      .dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  const guard = (plot, view) => {
+    if (plot.copyHeroGuard) return;
+    let trans = plot._transitionData;
+    const watch = new MutationObserver(() => {
+      if (plot._transitionData) trans = plot._transitionData;
+      if (plot.isConnected && plot._fullLayout) return;
+      watch.disconnect();
+      view.disconnect();
+      if (!trans) return;
+      window.cancelAnimationFrame(trans._animationRaf);
+      trans._animationRaf = null;
+      if (trans._frameQueue) trans._frameQueue.length = 0;
+    });
+    watch.observe(document.body, { childList: true, subtree: true });
+    plot.copyHeroGuard = watch;
   };
   let tries = 0;
   const timer = setInterval(() => {
@@ -49,13 +62,16 @@ AUTOPLAY = """<script>
     if (plot) {
       clearInterval(timer);
       // Start when at least a third of the chart is on screen.
-      const watch = new IntersectionObserver((seen) => {
-        if (seen.some((entry) => entry.isIntersecting)) {
-          watch.disconnect();
-          start(plot);
-        }
+      const view = new IntersectionObserver((seen) => {
+        if (!seen.some((entry) => entry.isIntersecting)) return;
+        view.disconnect();
+        if (played.has(meta) || !plot.isConnected || !plot._fullLayout) return;
+        played.add(meta);
+        plot.querySelector(".updatemenu-button")
+          .dispatchEvent(new MouseEvent("click", { bubbles: true }));
       }, { threshold: 0.33 });
-      watch.observe(plot);
+      guard(plot, view);  // also when the visitor presses Play by hand
+      if (!still && !played.has(meta)) view.observe(plot);
     } else if (tries > 150) {
       clearInterval(timer);
     }
@@ -92,6 +108,7 @@ def story_run(values: dict) -> dict:
         "histograms": run.histogram_first,
         "real_x": x,
         "real_density": source.pdf(x),
+        "spread_first": run.spread[:, 0],
         "spread": float(run.spread[-1, 0]),
         "median_spread": float(np.median(run.spread[-1])),
         "replicas": run.scenario.replicas,
@@ -152,9 +169,33 @@ if chrome.shows("prose"):
 # show (``start_page`` reads the widgets' state), so the hero can be drawn first.
 values = {key: values[key] for key in KNOBS}
 data = story_run(values)
+result = t(
+    "story.result",
+    generations=fmt_int(values["generations"]),
+    spread=fmt_percent(data["spread"]),
+    replicas=fmt_int(data["replicas"]),
+    median=fmt_percent(data["median_spread"]),
+    kept=fmt_percent(data["detail"][-1]),
+)
+# The text alternative follows the run drawn (replica 0), one value a generation; an
+# article that embeds the hero keeps its one line of text (the full page has the table).
+table = None
+if not state.view_value("embed"):
+    table = {
+        t("story.table_spread"): np.round(data["spread_first"], 3),
+        t("story.table_detail"): np.round(data["detail"], 3),
+    }
 with st.container(key="hero"):
-    # The animation; still pictures under reduced motion; Previous / Next in the classroom.
-    present.chart(figure(values, current_language()), key="hero_chart")
+    # The animation, or still pictures under reduced motion, or Previous / Next in the
+    # classroom; then the result sentence, the key generations as a table, the downloads.
+    present.figure(
+        figure(values, current_language()),
+        key="hero_chart",
+        summary=result,
+        columns=table,
+        name="story",
+        title=t("nav.story"),
+    )
 if not present.active():
     st.html(AUTOPLAY % json.dumps(meta_of(values)), unsafe_allow_javascript=True)
 st.caption(
@@ -163,16 +204,6 @@ st.caption(
         points=fmt_int(POINTS),
         samples=fmt_int(values["samples"]),
         share=fmt_percent(values["real_fraction"]),
-    )
-)
-st.markdown(
-    t(
-        "story.result",
-        generations=fmt_int(values["generations"]),
-        spread=fmt_percent(data["spread"]),
-        replicas=fmt_int(data["replicas"]),
-        median=fmt_percent(data["median_spread"]),
-        kept=fmt_percent(data["detail"][-1]),
     )
 )
 

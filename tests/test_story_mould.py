@@ -46,6 +46,19 @@ def _query(at: AppTest) -> dict[str, str]:
     return {key: v if isinstance(v, str) else v[-1] for key, v in values.items()}
 
 
+def _downloads(at: AppTest) -> list[str]:
+    """The keys of the page's download buttons."""
+    return [b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")]
+
+
+def _table(at: AppTest, lang: str):
+    """The text alternative's table of key generations (one a page here)."""
+    (table,) = at.table
+    frame = table.value
+    assert frame.index.name == catalogue(lang)["present.generation_column"]
+    return frame
+
+
 def _autoplay(at: AppTest) -> list[str]:
     """The Story's autoplay scripts (other scripts of the chrome aside)."""
     return [h.proto.body for h in at.get("html") if "copyHeroPlayed" in h.proto.body]
@@ -78,6 +91,14 @@ def test_the_story_tells_and_shows_in_both_languages(lang):
     still = _figure(at, "hero_chart_still")
     assert [trace["type"] for trace in still["data"]].count("image") >= 4
     assert "frames" not in still or not still["frames"]
+    # The text alternative: the result sentence, then the key generations of the run drawn.
+    table = _table(at, lang)
+    assert list(table.index) == ["0", "6", "12", "18", "24", "30"]
+    assert list(table.columns) == [words["story.table_spread"], words["story.table_detail"]]
+    assert table.iloc[0].tolist() == ["1", "1"]  # generation 0 is the real thing
+    opening = "**" + words["story.result"].split("{")[0]  # the sentence, in bold
+    assert any(m.value.startswith(opening) for m in at.markdown)
+    assert len(at.get("download_button")) == 3  # HTML inlined, HTML from the CDN, CSV
     if lang == "en":  # the default run narrows: the last bars spread far less than the first
         centres = _array(figure["data"][1]["x"])
 
@@ -122,6 +143,10 @@ def test_a_shared_story_link_is_reproduced_and_repaired():
 def test_no_autoplay_in_presentation_mode_where_the_teacher_steps():
     at = _open("en", present="1")
     assert _autoplay(at) == []
+    words = catalogue("en")
+    text = " ".join(m.value for m in at.markdown)
+    assert words["story.why"] not in text and not at.get("download_button")
+    assert len(_table(at, "en")) == 6  # the text alternative stays
     before = _figure(at, "hero_chart")["layout"]["sliders"][0]["active"]
     at.button(key="present_next_hero_chart").click().run()
     assert not at.exception
@@ -135,6 +160,16 @@ def test_the_mould_steps_in_presentation_mode():
     assert not at.exception
     figure = _figure(at, "mould_chart")
     assert figure["layout"]["sliders"][0]["active"] == 2
+    # On the projector the chart, its summary and its table only: no paragraphs of prose
+    # (they pushed the view past 1080 px), no downloads.
+    words = catalogue("fr")
+    text = " ".join(m.value for m in at.markdown)
+    for key in ("intro", "explain", "no_floor"):
+        assert words[f"mould.{key}"] not in text
+    assert not at.caption and not at.get("download_button")
+    # what is left: the generation in large type, then the summary in bold
+    assert [m.value[:12] for m in at.markdown] == ["Génération 2", "**Après 30 g"]
+    assert len(_table(at, "fr")) == 6
     assert figure["data"][0]["source"] == figure["frames"][2]["data"][0]["source"]
 
 
@@ -147,7 +182,15 @@ def test_the_mould_page_runs_in_both_languages(lang):
     assert [trace["type"] for trace in figure["data"]] == ["image", "scatter", "scatter", "scatter"]
     assert len(figure["frames"]) == 31
     text = " ".join(m.value for m in at.markdown)
-    assert words["mould.no_floor"] in text
+    assert words["mould.no_floor"] in text and words["mould.intro"] in text
+    table = _table(at, lang)
+    assert list(table.columns) == [words["mould.table_detail"], words["mould.table_expected"]]
+    assert table.iloc[0].tolist() == ["1", "1"]  # generation 0 is the medal itself
+    # its last row is the end of the curve drawn (in percent there), to the 2 decimals shown
+    curve = _array(figure["data"][3]["y"])
+    kept = float(table.iloc[-1, 0].replace(",", "."))
+    assert table.index[-1] == "30" and abs(kept - curve[-1] / 100) <= 0.005 + 1e-9
+    assert len(at.get("download_button")) == 3
 
 
 def test_the_mould_knobs_change_the_run_and_the_url():
