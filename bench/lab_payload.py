@@ -61,7 +61,7 @@ def measure(generations: int) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["lang"] = "en"
     at.query_params["generations"] = str(generations)
-    at.switch_page("pages/lab.py")  # straight to /lab, as a shared link arrives
+    at.switch_page("app_pages/lab.py")  # straight to /lab, as a shared link arrives
     first = _timed(at)
     cached = _timed(at)  # same knobs: the run and the figures come from the caches
     at.slider(key="seed").set_value(2)

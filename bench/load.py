@@ -454,7 +454,7 @@ def profile(base_url: str, pid: int, top: int = 15) -> None:
         total += int(count)
         leaves[_short(frames[-1])] += int(count)
         for frame in dict.fromkeys(_short(f) for f in frames):
-            if any(part in frame for part in ("lib/", "pages/", "ui/")):
+            if any(part in frame for part in ("lib/", "app_pages/", "ui/")):
                 inclusive[frame] += int(count)
     print(f"\nscript-thread samples: {total}")
     print("our code, inclusive share of the script's time:")

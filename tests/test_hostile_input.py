@@ -132,7 +132,7 @@ def _run(script: str, query: dict) -> AppTest:
     and the page reads the hostile URL as it arrives.
     """
     at = AppTest.from_file(APP, default_timeout=60)
-    if script != "pages/story.py":
+    if script != "app_pages/story.py":
         at.switch_page(script)
     for key, value in query.items():
         at.query_params[key] = value

@@ -318,7 +318,7 @@ def _lab(lang: str = "en", **query: str) -> AppTest:
     at.query_params["lang"] = lang
     for key, value in query.items():
         at.query_params[key] = value
-    at.switch_page("pages/lab.py")  # straight to /lab, as a shared link arrives
+    at.switch_page("app_pages/lab.py")  # straight to /lab, as a shared link arrives
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -187,7 +187,7 @@ def test_readers_page_runs_its_demos():
     # assertions look up are the French ones, numbers formatted the French way.
     lang = "fr"
     with _language(lang):
-        at = _open("pages/readers.py", lang)
+        at = _open("app_pages/readers.py", lang)
         catalogue = i18n.catalogue(lang)
         assert at.title[0].value == catalogue["nav.readers"]
         headings = [h.value for h in at.subheader]
@@ -240,7 +240,7 @@ def _last(values) -> float:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_maths_table_agrees_with_theory_in_both_languages(lang):
     with _language(lang):
-        at = _open("pages/maths.py", lang)
+        at = _open("app_pages/maths.py", lang)
         catalogue = i18n.catalogue(lang)
         assert at.title[0].value == catalogue["nav.maths"]
         assert len(at.get("latex")) >= 8
@@ -265,7 +265,7 @@ def test_maths_table_agrees_with_theory_in_both_languages(lang):
 
 def test_maths_widgets_drive_the_check_and_the_address():
     with _language("en"):
-        at = _open("pages/maths.py", "en", samples="100", generations="20")
+        at = _open("app_pages/maths.py", "en", samples="100", generations="20")
         assert at.slider(key="samples").value == 100
         assert at.slider(key="generations").value == 20
         assert "generation 20" in at.table[0].value.iloc[0, 0]
@@ -282,11 +282,11 @@ def test_maths_widgets_drive_the_check_and_the_address():
 def test_readers_and_maths_on_a_projector_keep_one_chart_and_one_sentence():
     with _language("en"):
         catalogue = i18n.catalogue("en")
-        at = _open("pages/readers.py", "en", present="1")
+        at = _open("app_pages/readers.py", "en", present="1")
         assert len(_figures(at)) == 1 and not at.subheader and not at.caption
         sentence = catalogue["readers.synthetic.summary"].split("{")[0]
         assert [m.value for m in at.markdown if m.value.startswith(sentence)]
-        at = _open("pages/maths.py", "en", present="1")
+        at = _open("app_pages/maths.py", "en", present="1")
         assert len(_figures(at)) == 2 and not at.table and not at.get("latex")
         lines = [m.value for m in at.markdown if "simulated chains" in m.value]
         assert len(lines) == 1 and f"M = {_defaults()[0]}" in lines[0]

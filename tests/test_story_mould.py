@@ -154,7 +154,7 @@ def test_no_autoplay_in_presentation_mode_where_the_teacher_steps():
 
 
 def test_the_mould_steps_in_presentation_mode():
-    at = _open("fr", "pages/mould.py", present="1")
+    at = _open("fr", "app_pages/mould.py", present="1")
     at.button(key="present_next_mould_chart").click().run()
     at.button(key="present_next_mould_chart").click().run()
     assert not at.exception
@@ -175,7 +175,7 @@ def test_the_mould_steps_in_presentation_mode():
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_mould_page_runs_in_both_languages(lang):
-    at = _open(lang, "pages/mould.py")
+    at = _open(lang, "app_pages/mould.py")
     words = catalogue(lang)
     assert at.title[0].value == words["nav.mould"]
     figure = _figure(at, "mould_chart")
@@ -194,7 +194,7 @@ def test_the_mould_page_runs_in_both_languages(lang):
 
 
 def test_the_mould_knobs_change_the_run_and_the_url():
-    at = _open("en", "pages/mould.py")
+    at = _open("en", "app_pages/mould.py")
     before = _array(_figure(at, "mould_chart")["data"][3]["y"])
     at.slider(key="real_fraction").set_value(0.4).run()
     at.slider(key="points").set_value(5_000).run()
@@ -208,7 +208,7 @@ def test_the_mould_knobs_change_the_run_and_the_url():
 
 
 def test_the_mould_reads_its_knobs_from_the_url():
-    at = _open("en", "pages/mould.py", points="250", coarseness="2", generations="12")
+    at = _open("en", "app_pages/mould.py", points="250", coarseness="2", generations="12")
     assert at.slider(key="points").value == 1_000  # clamped to the smallest mould
     assert at.slider(key="coarseness").value == 2.0
     assert len(_figure(at, "mould_chart")["frames"]) == 13

@@ -320,7 +320,7 @@ def _words_page(lang: str, **query: str) -> AppTest:
     at.query_params["lang"] = lang
     for key, value in query.items():
         at.query_params[key] = value
-    at.switch_page("pages/words.py")  # a deep link: the page reads the address first
+    at.switch_page("app_pages/words.py")  # a deep link: the page reads the address first
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

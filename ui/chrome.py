@@ -14,13 +14,13 @@ from ui import share, state, style
 
 # (page name, script, url_path, icon); page names are the catalogue's ``nav.<name>``.
 PAGES = (
-    ("story", "pages/story.py", "", ":material/auto_stories:"),
-    ("lab", "pages/lab.py", "lab", ":material/science:"),
-    ("mould", "pages/mould.py", "mould", ":material/content_copy:"),
-    ("words", "pages/words.py", "words", ":material/translate:"),
-    ("digits", "pages/digits.py", "digits", ":material/draw:"),
-    ("readers", "pages/readers.py", "readers", ":material/forum:"),
-    ("maths", "pages/maths.py", "maths", ":material/functions:"),
+    ("story", "app_pages/story.py", "", ":material/auto_stories:"),
+    ("lab", "app_pages/lab.py", "lab", ":material/science:"),
+    ("mould", "app_pages/mould.py", "mould", ":material/content_copy:"),
+    ("words", "app_pages/words.py", "words", ":material/translate:"),
+    ("digits", "app_pages/digits.py", "digits", ":material/draw:"),
+    ("readers", "app_pages/readers.py", "readers", ":material/forum:"),
+    ("maths", "app_pages/maths.py", "maths", ":material/functions:"),
 )
 _LANGUAGE_WIDGET = "lang_switch"
 # Pausing a Plotly animation makes plotly.js reject the interrupted call's promise with no

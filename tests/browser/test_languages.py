@@ -38,7 +38,7 @@ def test_each_page_shows_its_title_in_the_requested_language(app_url, page, name
         # The title is the page's first element: once it reads right, the page is in the
         # right language (the rest of the page, drawn later, is another test's business).
         _wait_for_title(page, own[f"nav.{name}"])
-        # Until the router's links arrive, Streamlit lists the pages/ folder by file name.
+        # The sidebar's links are drawn after the title: wait for them.
         page.wait_for_function(_LINKS_READ, arg=own["nav.story"], timeout=TIMEOUT)
         # A link's text is its icon's name, then the page's name.
         links = [text.splitlines()[-1].strip() for text in page.locator(_LINKS).all_inner_texts()]

@@ -222,13 +222,13 @@ state.sync_url(PAGE, chosen)
 
 if chrome.shows("prose"):
     st.page_link(
-        "pages/lab.py",
+        "app_pages/lab.py",
         label=t("story.lab_link"),
         icon=":material/science:",
         query_params=state.share_query("lab", {**chosen, "model": "gaussian"}),
     )
     st.page_link(
-        "pages/mould.py",
+        "app_pages/mould.py",
         label=t("story.mould_link"),
         icon=":material/content_copy:",
         query_params=state.share_query(

@@ -282,7 +282,9 @@ def mould_demo() -> None:
             replicas=fmt_int(MOULD_REPLICAS),
         )
     )
-    st.page_link("pages/mould.py", label=t("readers.mould.link"), icon=":material/content_copy:")
+    st.page_link(
+        "app_pages/mould.py", label=t("readers.mould.link"), icon=":material/content_copy:"
+    )
 
 
 def inbreeding_demo() -> None:
