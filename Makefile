@@ -19,7 +19,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 ## Install the app and serve it on http://localhost:8501
 run: $(VENV)/.app
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## Install the app and its test tools, then run every test (browser tests need /usr/bin/chromium)
 test: $(VENV)/.dev

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import socket
 import statistics
@@ -214,7 +215,10 @@ def start_server(port: int) -> subprocess.Popen:
     """The app as README serves it (production config from .streamlit/config.toml)."""
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1"]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environment = {**os.environ, "MALLOC_ARENA_MAX": "2"}  # as the Dockerfile and `make run`
+    return subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def wait_healthy(url: str, process: subprocess.Popen | None, timeout: float = 60) -> None:

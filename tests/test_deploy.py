@@ -73,7 +73,14 @@ def make_run_command() -> list[str]:
     port = re.search(r"^PORT \?= (\d+)$", makefile, re.M).group(1)
     recipe = re.search(r"^run:.*\n\t(.+)$", makefile, re.M).group(1)
     words = shlex.split(recipe.replace("$(PORT)", port))
+    words = [word for word in words if not re.fullmatch(r"[A-Z_]+=\S*", word)]
     return [words[0].removeprefix("$(BIN)/"), *words[1:]]
+
+
+def make_run_environment() -> list[str]:
+    """The ``NAME=value`` settings `make run` puts before its command."""
+    recipe = re.search(r"^run:.*\n\t(.+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
+    return [word for word in shlex.split(recipe) if re.fullmatch(r"[A-Z_]+=\S*", word)]
 
 
 def test_hadolint_passes_the_dockerfile():
@@ -109,6 +116,8 @@ def test_the_image_is_slim_non_root_healthy_and_starts_like_readme():
     (health,) = [rest for word, rest in stage if word == "HEALTHCHECK"]
     assert "/_stcore/health" in health and "urllib" in health
     assert cmd_of(stage) == make_run_command()
+    for setting in make_run_environment():  # the same process settings as `make run`
+        assert re.search(rf"^ENV {re.escape(setting)}$", DOCKERFILE.read_text(), re.M), setting
     # The requirements installed are the pinned ones.
     pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line.strip()]
     assert all("==" in line for line in pins if not line.startswith("#"))
