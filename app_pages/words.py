@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from lib import words
-from lib.figures.words import words_figure
+from lib.figures.words import run_figure
 from lib.i18n import current_language, fmt_int, fmt_percent, t
 from ui import accessible, chrome, present, state
 from ui.widgets import widget
@@ -66,20 +66,8 @@ def load_figure(scenario: words.WordsScenario, language: str) -> object:
         if len(frames) < scenario.generations + 1
         else t("words.chart.slider")
     )
-    return words_figure(
-        run.ranks,
-        run.real_curve,
-        run.model_curve[frames],
-        run.generations,
-        run.alive,
-        run.entropy,
-        float(run.entropy[0, 0]),
-        frames,
-        [fmt_int(g) for g in frames],
-        [words.frame_title(run, int(g)) for g in frames],
-        [words.frame_text(run, int(g)) for g in frames],
-        labels=labels,
-        separators=t("words.separators"),
+    return run_figure(
+        run, frames, [fmt_int(g) for g in frames], labels=labels, separators=t("words.separators")
     )
 
 

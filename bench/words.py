@@ -58,7 +58,7 @@ def baseline(scenario: words.WordsScenario) -> float:
 
 
 def figure_bytes(scenario: words.WordsScenario) -> int:
-    from lib.figures.words import words_figure
+    from lib.figures.words import run_figure
     from lib.i18n import t, use_language
 
     use_language(scenario.language)
@@ -69,20 +69,7 @@ def figure_bytes(scenario: words.WordsScenario) -> int:
         "entropy_title hover_curve hover_alive hover_entropy play pause slider"
     )
     labels = {key: t(f"words.chart.{key}") for key in keys.split()}
-    fig = words_figure(
-        run.ranks,
-        run.real_curve,
-        run.model_curve[frames],
-        run.generations,
-        run.alive,
-        run.entropy,
-        float(run.entropy[0, 0]),
-        frames,
-        [str(g) for g in frames],
-        [words.frame_title(run, int(g)) for g in frames],
-        [words.frame_text(run, int(g)) for g in frames],
-        labels=labels,
-    )
+    fig = run_figure(run, frames, [str(g) for g in frames], labels=labels)
     return len(fig.to_json())
 
 

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import words
-from lib.figures.words import words_figure
+from lib.figures.words import run_figure
 from lib.i18n import catalogue, use_language
 from tests.conftest import ROOT
 
@@ -278,20 +278,7 @@ def test_the_figure_sends_x_once_and_one_frame_a_generation_shown(language):
             for key, value in catalogue(language).items()
             if key.startswith("words.chart.")
         }
-        fig = words_figure(
-            run.ranks,
-            run.real_curve,
-            run.model_curve[frames],
-            run.generations,
-            run.alive,
-            run.entropy,
-            float(run.entropy[0, 0]),
-            frames,
-            [str(g) for g in frames],
-            [words.frame_title(run, int(g)) for g in frames],
-            [words.frame_text(run, int(g)) for g in frames],
-            labels=labels,
-        )
+        fig = run_figure(run, frames, [str(g) for g in frames], labels=labels)
         summary = words.summary(run)
     finally:
         use_language("en")

@@ -20,6 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from lib import words
 from lib.figures.theme import PALETTE, REAL, SYNTHETIC, base_layout, play_controls
 
 PER_MILLION = 1e6  # the curve is drawn in occurrences per million words
@@ -289,3 +290,30 @@ def words_figure(
     fig.layout.updatemenus[0].update(y=-0.02)
     fig.layout.sliders[0].update(x=0, len=1, y=-0.06, currentvalue={"xanchor": "right"})
     return fig
+
+
+def run_figure(
+    run: words.WordsRun,
+    frames: Sequence[int],
+    frame_names: Sequence[str],
+    *,
+    labels: dict[str, str],
+    separators: str = ".,",
+) -> go.Figure:
+    """``words_figure`` of a run of ``lib.words``, one frame for each generation in
+    ``frames``, named ``frame_names`` on the slider."""
+    return words_figure(
+        run.ranks,
+        run.real_curve,
+        run.model_curve[frames],
+        run.generations,
+        run.alive,
+        run.entropy,
+        float(run.entropy[0, 0]),
+        frames,
+        frame_names,
+        [words.frame_title(run, int(g)) for g in frames],
+        [words.frame_text(run, int(g)) for g in frames],
+        labels=labels,
+        separators=separators,
+    )
