@@ -167,6 +167,29 @@ def test_the_projector_has_larger_text_fits_1080_and_steps(app_url, browser):
     assert before != after
 
 
+def test_every_other_page_fits_the_projector(app_url, browser):
+    """Words, digits, readers and maths in ``?present=1``: nothing to scroll at 1920x1080
+    (the lab, the story and the mould have their own checks)."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    overflow = {}
+    try:
+        for path in ("words", "digits", "readers", "maths"):
+            tab.goto(f"{app_url}/{path}?lang=fr&present=1")
+            _settle(tab)
+            overflow[path] = tab.evaluate(
+                """() => [document.documentElement,
+                          document.querySelector('[data-testid="stMain"]')]
+                   .map((el) => el.scrollHeight - el.clientHeight)"""
+            )
+    finally:
+        context.close()
+    assert not errors, errors
+    assert {path: max(o) for path, o in overflow.items() if max(o) > 0} == {}
+
+
 # What a visitor who asked for less motion sees of the lab's animated chart.
 MOTION = """() => {
   const shown = (selector) => [...document.querySelectorAll(selector)]
