@@ -11,6 +11,7 @@ Usage (starts its own server on a free port unless ``--url`` is given):
     python bench/load.py                      # the goal: 30 sessions in 10 s, 4 runs each
     python bench/load.py --sessions 60 --arrival 10
     python bench/load.py --profile            # py-spy: where a Lab run's time goes
+    python bench/load.py --behind-nginx 2     # two replicas behind deploy/nginx.conf
 
 It prints p50/p95 latency, errors and the server's memory (RSS) before, at peak and after
 the sessions left, and ratios against a baseline measured in the same run: one visitor
@@ -21,12 +22,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
+import secrets
+import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -86,11 +91,14 @@ class Visitor:
         self.page_script_hash = ""
         self.widgets: dict[str, tuple[str, object]] = {}  # registry key -> (type, element)
         self.messages = 0
+        # The route cookie deploy/nginx.conf gives each browser on its first answer: behind
+        # the proxy, visitors spread over the replicas (a bare server ignores it).
+        self.cookie = f"coac_route={secrets.token_hex(8)}"
 
     async def connect(self) -> None:
         # A browser first fetches the page's HTML (static, any replica can serve it).
         url = f"{self.base_url}/{self.page}?{urlencode(self.query)}"
-        await asyncio.to_thread(_http_get, url)
+        await asyncio.to_thread(_http_get, url, self.cookie)
         parts = urlsplit(self.base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         self.ws = await websockets.connect(
@@ -100,6 +108,7 @@ class Visitor:
             max_size=None,
             open_timeout=30,
             ping_interval=None,
+            additional_headers={"Cookie": self.cookie},
         )
 
     async def close(self) -> None:
@@ -198,8 +207,9 @@ def _split_query(query: str) -> list[tuple[str, str]]:
     return parse_qsl(query.lstrip("?"), keep_blank_values=True)
 
 
-def _http_get(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=30) as answer:
+def _http_get(url: str, cookie: str = "") -> int:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=30) as answer:
         answer.read()
         return answer.status
 
@@ -211,11 +221,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, cookie_secret: str | None = None) -> subprocess.Popen:
     """The app as README serves it (production config from .streamlit/config.toml)."""
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1"]
     environment = {**os.environ, "MALLOC_ARENA_MAX": "2"}  # as the Dockerfile and `make run`
+    if cookie_secret:  # replicas behind one proxy share it
+        environment["STREAMLIT_SERVER_COOKIE_SECRET"] = cookie_secret
     return subprocess.Popen(
         command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -479,6 +491,39 @@ def _short(frame: str) -> str:
     return f"{name} ({path})"
 
 
+@contextlib.contextmanager
+def behind_nginx(replicas: int):
+    """``replicas`` app processes sharing one cookie secret, deploy/nginx.conf in front of
+    them on loopback (as tests/browser/test_proxy.py runs it); yields the proxy's URL."""
+    from tests.browser.test_proxy import CONF, NGINX, proxy_conf
+
+    secret = secrets.token_hex(32)
+    ports = [free_port() for _ in range(replicas)]
+    servers = [start_server(port, secret) for port in ports]
+    prefix = Path(tempfile.mkdtemp(prefix="nginx-load-"))
+    prefix.chmod(0o755)  # nginx's workers may run as another user
+    listen = free_port()
+    (prefix / "nginx.conf").write_text(proxy_conf(CONF.read_text(), listen, ports, prefix))
+    nginx = None
+    try:
+        for port, server in zip(ports, servers, strict=True):
+            wait_healthy(f"http://127.0.0.1:{port}", server)
+        nginx = subprocess.Popen(
+            [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"]
+        )
+        url = f"http://127.0.0.1:{listen}"
+        wait_healthy(url, nginx)
+        print(f"{replicas} replicas behind nginx at {url}")
+        yield url
+    finally:
+        if nginx is not None:
+            nginx.send_signal(signal.SIGQUIT)
+            nginx.wait(timeout=15)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=15)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="an already running app (RSS is then not reported)")
@@ -490,9 +535,18 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=65.0, help="wait after leaving, s")
     parser.add_argument("--seed", type=int, default=20240724)
     parser.add_argument("--profile", action="store_true", help="profile one Lab run")
+    parser.add_argument(
+        "--behind-nginx",
+        type=int,
+        metavar="N",
+        help="N replicas behind deploy/nginx.conf (RSS is then not reported)",
+    )
     args = parser.parse_args()
     if args.url:
         return asyncio.run(main_async(args, args.url, args.pid))
+    if args.behind_nginx:
+        with behind_nginx(args.behind_nginx) as url:
+            return asyncio.run(main_async(args, url, None))
     port = free_port()
     server = start_server(port)
     url = f"http://127.0.0.1:{port}"
