@@ -66,6 +66,11 @@ PROBE = """
 def serve_reference(port: int, folder: Path) -> subprocess.Popen:
     script = folder / "one_bar.py"
     script.write_text(REFERENCE, encoding="utf-8")
+    # The same server settings as the app (theme, toolbar): only the page differs.
+    (folder / ".streamlit").mkdir(exist_ok=True)
+    (folder / ".streamlit" / "config.toml").write_text(
+        (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     command = [
         sys.executable,
         "-m",
