@@ -131,7 +131,8 @@ def _paragraph_px(tab) -> float:
     return tab.evaluate(
         """() => { const p = [...document.querySelectorAll(
              '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
-           .find((el) => el.offsetParent !== null && el.textContent.trim().length > 20);
+           .find((el) => el.offsetParent !== null && !el.closest("button")
+                 && el.textContent.trim().length > 20);
            return parseFloat(getComputedStyle(p).fontSize); }"""
     )
 
