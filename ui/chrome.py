@@ -189,10 +189,3 @@ def start_page(page: str) -> dict[str, Any]:
     if state.view_value("embed"):
         share.full_view_link(page, values, path, paths)
     return values
-
-
-def coming(page: str) -> None:
-    """A page not built yet: its title and one honest line."""
-    start_page(page)
-    st.title(t(f"nav.{page}"))
-    st.info(t("app.coming"), icon=":material/construction:")
