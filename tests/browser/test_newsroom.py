@@ -215,6 +215,14 @@ def lab_visit(app_url, browser, tmp_path_factory):
     try:
         tab.goto(f"{app_url}/lab?lang=fr")
         _settle(tab)
+        # The still grid comes after the charts above it: wait until it is drawn too (a
+        # grid that never shows makes this time out, and the test fail).
+        tab.wait_for_function(
+            """() => { const el = document.querySelector(
+                 '[class*="st-key-still_view_"] .js-plotly-plot');
+               return el && el._fullLayout && el.offsetParent !== null; }""",
+            timeout=30_000,
+        )
         motion = tab.evaluate(MOTION)
         for variant, key in (("inline", "export_html_lab"), ("cdn", "export_cdn_lab")):
             with tab.expect_download(timeout=30_000) as download:
