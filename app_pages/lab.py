@@ -269,7 +269,7 @@ with charts:
         samples=view.samples if scenario.model == "resample" else None,
     )
     columns = table_columns(view)
-    accessible.describe(f"**{sentence}**", columns)
+    accessible.describe(f"**{sentence}**", columns, key="lab_histogram")
     if chrome.shows("prose"):
         notes = [
             t("lab.chart.shown", seed=fmt_int(scenario.seed))

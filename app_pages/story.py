@@ -215,9 +215,20 @@ if chrome.shows("prose"):
         "\n".join(f"- {t(f'story.analogy_{point}')}" for point in ("detail", "cast", "fresh"))
     )
 
-with chrome.section("controls"), st.expander(t("story.settings"), icon=":material/tune:"):
-    columns = st.columns(len(KNOBS))
+# The knobs are drawn only while their panel is open: folded, they would still make every
+# browser load and run the sliders' code while the hero is being drawn.
+with chrome.section("controls"):
+    settings = st.expander(
+        t("story.settings"), icon=":material/tune:", key="story_settings", on_change="rerun"
+    )
+if settings.open and chrome.shows("controls"):
+    columns = settings.columns(len(KNOBS))
     chosen = {key: widget(PAGE, key, container=c) for key, c in zip(KNOBS, columns, strict=True)}
+else:
+    # A widget that is not drawn loses its state at the end of the run: keep the values.
+    chosen = values
+    for key in KNOBS:
+        st.session_state[key] = values[key]
 state.sync_url(PAGE, chosen)
 
 if chrome.shows("prose"):

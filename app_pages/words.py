@@ -103,7 +103,7 @@ with st.container():
         staged = present.stage(figure, key="words_chart")
         staged.update_layout(height=PRESENT_HEIGHT, font={"size": PRESENT_FONT})
         st.plotly_chart(staged, width="stretch", key="words_chart", config=present.CHART_CONFIG)
-        accessible.describe(f"**{sentence}**", columns)
+        accessible.describe(f"**{sentence}**", columns, key="words_chart")
     else:
         present.figure(
             figure,

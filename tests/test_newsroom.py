@@ -380,8 +380,9 @@ def test_the_teacher_steps_one_generation_at_a_time():
 def test_the_visitor_can_pick_still_pictures_by_hand():
     at = AppTest.from_function(_stepping_script, default_timeout=60)
     at.query_params["lang"] = "en"
+    at.session_state["table_demo"] = True  # the folded table, built once opened
     at.run()
-    assert len(at.get("plotly_chart")) == 2  # the animation, and the grid for reduced motion
+    assert len(at.get("plotly_chart")) == 1  # the animation alone
     assert len(at.get("download_button")) == 3  # HTML, light HTML, CSV
     assert any(m.value == "**The spread halves.**" for m in at.markdown)
     table = at.table[0].value  # the text alternative: key generations 0 to 5

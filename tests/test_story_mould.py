@@ -17,9 +17,16 @@ from tests.conftest import ROOT
 APP = str(ROOT / "app.py")
 
 
-def _open(lang: str, page: str | None = None, **query: str) -> AppTest:
+# Folded panels whose contents are built only once opened: the Story's knobs, and the
+# table of key generations under each chart.
+UNFOLDED = ("story_settings", "table_hero_chart", "table_mould_chart")
+
+
+def _open(lang: str, page: str | None = None, *, unfold: bool = True, **query: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = lang
+    for key in UNFOLDED if unfold else ():
+        at.session_state[key] = True
     for key, value in query.items():
         at.query_params[key] = value
     if page is not None:
@@ -87,10 +94,6 @@ def test_the_story_tells_and_shows_in_both_languages(lang):
     # One autoplay script, naming this figure; it stands aside for reduced motion.
     assert len(_autoplay(at)) == 1 and figure["layout"]["meta"] in _autoplay(at)[0]
     assert "prefers-reduced-motion: reduce" in _autoplay(at)[0]
-    # The still version those visitors get: pictures beside their histograms.
-    still = _figure(at, "hero_chart_still")
-    assert [trace["type"] for trace in still["data"]].count("image") >= 4
-    assert "frames" not in still or not still["frames"]
     # The text alternative: the result sentence, then the key generations of the run drawn.
     table = _table(at, lang)
     assert list(table.index) == ["0", "6", "12", "18", "24", "30"]
@@ -109,6 +112,39 @@ def test_the_story_tells_and_shows_in_both_languages(lang):
         first = _array(figure["frames"][0]["data"][1]["y"])
         last = _array(figure["frames"][-1]["data"][1]["y"])
         assert spread(last) < 0.5 * spread(first)
+
+
+def test_less_motion_gets_the_still_story_and_nothing_else():
+    """Once the browser has said its system asks for reduced motion, the page sends the
+    still pictures (each picture beside its histogram), not the animation."""
+    at = _open("en")
+    at.session_state["_less_motion"] = True
+    at.run()
+    (chart,) = at.get("plotly_chart")
+    still = json.loads(chart.proto.spec)
+    assert [trace["type"] for trace in still["data"]].count("image") >= 4
+    assert "frames" not in still or not still["frames"]
+    assert not at.toggle  # no "still pictures" switch: they are what is shown
+
+
+def test_folded_panels_send_nothing_until_opened():
+    at = _open("en", unfold=False, real_fraction="0.3")
+    assert not at.table and not at.slider  # neither the table nor the knobs
+    assert _query(at) == {"lang": "en", "real_fraction": "0.3"}
+    at.run()  # a rerun with the knobs folded keeps their values (not drawn, not lost)
+    assert _query(at) == {"lang": "en", "real_fraction": "0.3"}
+    at.session_state["story_settings"] = True
+    at.session_state["table_hero_chart"] = True
+    at.run()
+    assert at.slider(key="real_fraction").value == 0.3 and len(at.table) == 1
+    at.slider(key="real_fraction").set_value(0.5).run()
+    at.session_state["story_settings"] = False  # folded again: the knob is not drawn ...
+    at.run()
+    at.run()
+    assert not at.slider and _query(at)["real_fraction"] == "0.5"  # ... and not forgotten
+    at.session_state["story_settings"] = True
+    at.run()
+    assert at.slider(key="real_fraction").value == 0.5
 
 
 def test_the_story_knobs_write_the_url_and_link_to_the_laboratory():

@@ -308,6 +308,7 @@ def _words_page(lang: str, **query: str) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     at.switch_page("app_pages/words.py")  # a deep link: the page reads the address first
+    at.session_state["table_words_chart"] = True  # the folded table, built once opened
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

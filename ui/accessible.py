@@ -1,7 +1,7 @@
 """For every visitor: a text alternative to every chart (the summary sentence and a small
 table of the key generations, which a screen reader reads as a real table).
 
-(The system's reduced-motion preference is honoured by the stylesheet, see ui/present.py.)"""
+(The system’s reduced-motion preference is honoured by ui/present.py.)"""
 
 from __future__ import annotations
 
@@ -44,17 +44,33 @@ def key_rows(
     ]
 
 
+def table_key(key: str) -> str:
+    """The session-state key of the folded table under chart ``key`` (``True``: open)."""
+    return f"table_{key}"
+
+
 def describe(
     summary: str,
     columns: Mapping[str, Sequence[float] | np.ndarray] | None = None,
     *,
+    key: str,
     generations: Sequence[int] | None = None,
 ) -> None:
     """The chart's text alternative: the summary sentence, then (folded) a compact table of
-    the key generations. ``st.table`` renders an HTML table a screen reader can walk."""
+    the key generations. ``st.table`` renders an HTML table a screen reader can walk.
+
+    The table is built only once the visitor unfolds it (a folded panel hides it from
+    screen readers too): a page that sent it folded made every browser load and run the
+    table's code while the chart above was still being drawn."""
     st.markdown(summary)
     if columns:
-        with st.expander(t("present.as_table"), icon=":material/table_rows:"):
+        folded = st.expander(
+            t("present.as_table"),
+            icon=":material/table_rows:",
+            key=table_key(key),
+            on_change="rerun",
+        )
+        if folded.open:
             rows = key_rows(columns, generations)
             header = t("present.generation_column")
-            st.table(pd.DataFrame(rows).set_index(header) if rows else pd.DataFrame())
+            folded.table(pd.DataFrame(rows).set_index(header) if rows else pd.DataFrame())

@@ -2,8 +2,8 @@
 
 - normal: Plotly's own animation (frames played by the browser), full width, with the
   modebar kept (its camera button saves a PNG);
-- reduced motion (the system's preference, or the visitor's hand): a grid of still
-  pictures of chosen generations, built from the same frames;
+- reduced motion (the system's preference, reported by the browser, or the visitor's
+  hand): a grid of still pictures of chosen generations, built from the same frames;
 - classroom (``?present=1``): Previous / Next generation buttons and the generation
   number in large type; the teacher steps one generation at a time (one server round trip
   a step) and the figure's Play button plays on from the generation on screen.
@@ -14,6 +14,7 @@ with ``present.figure(...)``, which adds the text alternative and the downloads.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
@@ -131,19 +132,65 @@ def _still(fig: go.Figure, count: int) -> go.Figure:
     return still
 
 
+# Reports the system's reduced-motion preference to the server, and again if it changes,
+# but only when it differs from what the server already holds (``data``): a visitor with no
+# preference costs no rerun. Mounted in a container the stylesheet hides.
+_MOTION_PROBE_JS = """
+export default function ({ data, setStateValue }) {
+  const query = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const report = () => { if (query.matches !== data) setStateValue("less", query.matches); };
+  report();
+  query.addEventListener("change", report);
+  return () => query.removeEventListener("change", report);
+}
+"""
+_motion_probe = st.components.v2.component("copy_motion_probe", js=_MOTION_PROBE_JS)
+LESS_MOTION = "_less_motion"  # session state: the visitor's system asks for reduced motion
+
+
+def _remember_motion(probe_key: str) -> None:
+    reported = st.session_state.get(probe_key) or {}
+    if reported.get("less") is not None:
+        st.session_state[LESS_MOTION] = bool(reported["less"])
+
+
+def _probe_motion(key: str) -> None:
+    """Mount the reduced-motion probe under chart ``key``: after the chart, so that its code
+    loads once the chart's own is on its way. A report reruns the page (``LESS_MOTION``)."""
+    probe_key = f"less_motion_{key}"
+    with st.container(key=f"{style.MOTION_PROBE}_{key}"):
+        _motion_probe(
+            key=probe_key,
+            data=bool(st.session_state.get(LESS_MOTION, False)),
+            on_less_change=functools.partial(_remember_motion, probe_key),
+        )
+
+
 def chart(fig: go.Figure, *, key: str, count: int = 6) -> None:
     """Show ``fig`` the way this view needs (see the module's docstring).
 
-    The reduced-motion preference is read by the browser, not the server: both the
-    animation and the still grid are sent (the grid is a few panels' worth of bars) and
-    the stylesheet shows one (``@media (prefers-reduced-motion: reduce)``), so no rerun
-    and no script is needed. The toggle picks the grid by hand.
+    Only one of the animation and the still grid is sent: the grid goes to visitors who
+    picked it by hand (the toggle) or whose system asks for reduced motion; sending both
+    made every browser draw a chart it never showed, while the page was still painting.
     """
     if not fig.frames:
         st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
         return
     if active():
         st.plotly_chart(stage(fig, key=key), width="stretch", key=key, config=CHART_CONFIG)
+        return
+    _motion_or_still(fig, key=key, count=count)
+    _probe_motion(key)
+
+
+def _motion_or_still(fig: go.Figure, *, key: str, count: int) -> None:
+    # The browser says whether its system asks for reduced motion once a page is drawn (a
+    # rerun, only for those who ask); the session remembers it across pages. Until then the
+    # stylesheet hides the animation from them (``@media (prefers-reduced-motion: reduce)``).
+    if st.session_state.get(LESS_MOTION, False):
+        with st.container(key=f"{style.STILL_VIEW}_{key}"):
+            st.caption(t("present.still_auto"))
+            st.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
         return
     by_hand = st.toggle(
         t("present.still"), key=f"{style.STILL_KEY}_{key}", help=t("present.still_help")
@@ -153,10 +200,10 @@ def chart(fig: go.Figure, *, key: str, count: int = 6) -> None:
         return
     with st.container(key=f"{style.MOTION_VIEW}_{key}"):
         st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
+    # What a visitor who asked for less motion sees for the moment it takes their browser
+    # to say so (the stylesheet shows it to them only).
     with st.container(key=f"{style.STILL_VIEW}_{key}"):
-        st.caption(t("present.still_auto"))
-        still = _still(fig, count)
-        st.plotly_chart(still, width="stretch", key=f"{key}_still", config=CHART_CONFIG)
+        st.caption(t("present.still_coming"))
 
 
 def figure(
@@ -178,6 +225,6 @@ def figure(
     (generations + 1,); ``summary`` is plain text (it is also the exported page's caption).
     """
     chart(fig, key=key, count=count)
-    accessible.describe(f"**{summary}**", columns)
+    accessible.describe(f"**{summary}**", columns, key=key)
     if name and chrome.shows("export"):
         share.downloads(fig, columns, name=name, title=title, caption=summary)

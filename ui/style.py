@@ -23,6 +23,7 @@ EMBED_LINK_KEY = "embed_link"
 STILL_KEY = "still_frames"  # the toggle "still pictures" (by hand)
 MOTION_VIEW = "motion_view"  # the animation, hidden when the system asks for less motion
 STILL_VIEW = "still_view"  # the still grid, shown only then
+MOTION_PROBE = "motion_probe"  # reports the reduced-motion preference; never shown
 PRESENT_KEY = "present_controls"
 GENERATION_KEY = "present_generation"
 
@@ -49,7 +50,9 @@ BASE = """
   max-width: 100%; }
 [class*="st-key-still_view_"],
 [data-testid="stLayoutWrapper"]:has(> [class*="st-key-still_view_"]),
-.st-key-page_scripts, [data-testid="stLayoutWrapper"]:has(> .st-key-page_scripts) {
+.st-key-page_scripts, [data-testid="stLayoutWrapper"]:has(> .st-key-page_scripts),
+[class*="st-key-motion_probe_"],
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-motion_probe_"]) {
   display: none !important; }
 /* The share panel is drawn first but shown last (flex order of the page's column). */
 .st-key-share_panel, [data-testid="stLayoutWrapper"]:has(> .st-key-share_panel) {
