@@ -1,11 +1,11 @@
 """How much the Story's hero weighs on the wire.
 
 Runs the Story page under AppTest (the default view: 30 generations, then the largest the
-page allows: 60) and prints the size of the hero as Streamlit sends it (the chart
-protobufs: the animation, and the still version sent beside it for reduced motion), how
-much of it is pictures, the size of the whole page's elements, and the ratio of the hero
-to its 300 KiB budget. Uncompressed: the pictures are PNGs, which the websocket's deflate
-barely shrinks, so this is close to what travels.
+page allows: 60) and prints the size of the hero as Streamlit sends it (the chart's
+protobuf: the animation; visitors who asked for reduced motion get the still version
+instead, measured too), how much of it is pictures, the size of the whole page's elements,
+and the ratio of the hero to its 300 KiB budget. Uncompressed: the pictures are PNGs,
+which the websocket's deflate barely shrinks, so this is close to what travels.
 
     python bench/story_payload.py
 """
@@ -34,16 +34,23 @@ def _element_bytes(node) -> int:
     return total
 
 
-def measure(generations: int) -> dict[str, float]:
+def _story(generations: int, *, less_motion: bool = False) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = "en"
     at.query_params["generations"] = str(generations)
+    at.session_state["_less_motion"] = less_motion  # what the browser reports (ui/present.py)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    charts = at.get("plotly_chart")
-    hero = next(c for c in charts if c.proto.id.endswith("hero_chart"))
-    # The still version sent beside it for visitors who asked for reduced motion.
-    still = next(c for c in charts if c.proto.id.endswith("hero_chart_still"))
+    return at
+
+
+def _hero(at: AppTest):
+    return next(c for c in at.get("plotly_chart") if c.proto.id.endswith("hero_chart"))
+
+
+def measure(generations: int) -> dict[str, float]:
+    at = _story(generations)
+    hero = _hero(at)
     spec = hero.proto.spec
     figure = json.loads(spec)
     pictures = sum(
@@ -54,9 +61,8 @@ def measure(generations: int) -> dict[str, float]:
     ) + len(figure["data"][0].get("source", ""))
     return {
         "frames": len(figure["frames"]),
-        "hero": hero.proto.ByteSize() + still.proto.ByteSize(),
-        "animation": hero.proto.ByteSize(),
-        "still": still.proto.ByteSize(),
+        "hero": hero.proto.ByteSize(),
+        "still": _hero(_story(generations, less_motion=True)).proto.ByteSize(),
         "spec": len(spec.encode()),
         "pictures": pictures,
         "page": _element_bytes(at._tree),
@@ -68,9 +74,9 @@ def main() -> None:
         m = measure(generations)
         print(
             f"{generations:>3} generations: {m['frames']} frames, hero {m['hero'] / 1024:.1f} KiB"
-            f" = animation {m['animation'] / 1024:.1f} KiB (pictures {m['pictures'] / 1024:.1f}"
-            f" KiB, {m['pictures'] / m['frames'] / 1024:.2f} KiB a frame) + still version"
-            f" {m['still'] / 1024:.1f} KiB; page elements"
+            f" (pictures {m['pictures'] / 1024:.1f} KiB,"
+            f" {m['pictures'] / m['frames'] / 1024:.2f} KiB a frame; the still version for"
+            f" reduced motion {m['still'] / 1024:.1f} KiB); page elements"
             f" {m['page'] / 1024:.1f} KiB; hero / budget = {m['hero'] / BUDGET:.2f}"
         )
 
