@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib import models
+from lib import gaussian_kernel, models
 from lib.measures import Counter, distinct_values
 from lib.sources import SOURCE_NAMES, get_source
 
@@ -142,6 +142,11 @@ class _Recorder:
         measured = self.counter.measure(data, scale, shift)
         self.total[n], self.first[n], self.tail[n], self.distance[n] = measured
 
+    def record_counts(self, n: int, counts, left, right) -> None:
+        """Measure D_n, given as its fine-bin counts (see ``Counter.read``)."""
+        measured = self.counter.read(counts, left, right)
+        self.total[n], self.first[n], self.tail[n], self.distance[n] = measured
+
     def run(self, scenario: Scenario, source) -> Run:
         bin_width = self.counter.bin_width
         size = scenario.samples
@@ -214,20 +219,31 @@ def _gaussian_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) ->
     root_t = math.sqrt(s.temperature)
     mean, m2 = models.moments(real)  # the training set's moments, (replicas,) each
     count = size
-    data = np.empty((replicas, size))  # D_n, when it mixes real and model draws
-    z = np.empty((replicas, n_model))
+    if n_real:
+        data = np.empty((replicas, size))  # D_n, when it mixes real and model draws
+        z = np.empty((replicas, n_model))
+    else:
+        # Model draws only: one compiled pass draws, sums and bins them (lib.gaussian_kernel).
+        counts, s1, s2, left, right = gaussian_kernel.empty_outputs(replicas, counter.nf)
     for n in range(1, s.generations + 1):
         sigma = np.sqrt(m2 / (count - divisor_offset))
         recorder.model_mean[n], recorder.model_std[n] = mean, sigma
+        c = root_t * sigma
         # D_n: fresh real draws, then mean + √T σ z.
-        if n_model:
-            rng.standard_normal(out=z)
-            s1 = z.sum(axis=1)
-            s2 = np.einsum("ij,ij->i", z, z)
-            c = root_t * sigma
-            new_mean = mean + c * (s1 / n_model)
-            new_m2 = c * c * np.maximum(s2 - s1 * s1 / n_model, 0.0)
-        if n_real:
+        if not n_real:
+            scale = c * counter.scale
+            shift = (mean - counter.origin) * counter.scale + 1.0
+            gaussian_kernel.draw_and_bin(rng, size, scale, shift, counts, s1, s2, left, right)
+            recorder.record_counts(n, counts, left, right)
+            new_mean = mean + c * (s1 / size)
+            new_m2 = c * c * np.maximum(s2 - s1 * s1 / size, 0.0)
+        else:
+            if n_model:
+                rng.standard_normal(out=z)
+                s1 = z.sum(axis=1)
+                s2 = np.einsum("ij,ij->i", z, z)
+                new_mean = mean + c * (s1 / n_model)
+                new_m2 = c * c * np.maximum(s2 - s1 * s1 / n_model, 0.0)
             fresh = source.sample(rng, (replicas, n_real))
             data[:, :n_real] = fresh
             f_mean, f_m2 = models.moments(fresh)
@@ -239,10 +255,6 @@ def _gaussian_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) ->
             else:
                 new_mean, new_m2 = f_mean, f_m2
             recorder.record(n, data)
-        else:
-            scale = (c * counter.scale)[:, None]
-            shift = ((mean - counter.origin) * counter.scale + 1.0)[:, None]
-            recorder.record(n, z, scale, shift)
         if s.regime == "replace":
             mean, m2 = new_mean, new_m2
         else:

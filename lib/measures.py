@@ -92,7 +92,7 @@ class Counter:
         tail_mass : ndarray (replicas,)
         distance : ndarray (replicas,) ∫|F_n − F| (not yet divided by the real std)
         """
-        nf, size = self.nf, self.samples
+        nf = self.nf
         if scale is None:
             scale, shift = self.scale, 1.0 - self.origin * self.scale
         units = np.multiply(data, scale, out=self._units)
@@ -101,20 +101,30 @@ class Counter:
         np.add(units, self.offsets, out=self._index, casting="unsafe")  # floor, as >= 0
         counts = np.bincount(self._index.ravel(), minlength=self.replicas * (nf + 2))
         counts = counts.reshape(self.replicas, nf + 2)  # (replicas, nf + 2)
+        left, right = self._outside(data, scale, shift, counts)
+        return self.read(counts, left, right)
+
+    def read(self, counts: np.ndarray, left: np.ndarray, right: np.ndarray):
+        """The histograms and measures from the fine-bin ``counts`` (replicas, nf + 2) and
+        the positions beyond the grid, ``left`` = Σ max(1 − u, 0) and ``right`` =
+        Σ max(u − (nf + 1), 0) per replica (u in fine-bin units). Returns as ``measure``."""
+        size = self.samples
         below = np.cumsum(counts[:, :-1].T.copy(), axis=0)  # (nf + 1, replicas) below edge j
         gap = np.subtract(below, self.real_counts, out=self._gap)  # (nf + 1, replicas)
         np.abs(gap, out=gap)
         inner = gap.sum(axis=0) - 0.5 * (gap[0] + gap[-1])
-        distance = inner * (self.width / size) + self._outside(data, scale, shift, counts)
+        left_real, right_real = self.source.tail_integrals
+        factor = self.width / size
+        outside = np.abs(left * factor - left_real) + np.abs(right * factor - right_real)
+        distance = inner * factor + outside
         tail_mass = (below[self.tail_lo] + size - below[self.tail_hi]) * (1.0 / size)
         fine_total = counts[:, 1:-1].sum(axis=0)  # (nf,)
         total = fine_total.reshape(self.bins, FINE_PER_BIN).sum(axis=1)
         first = counts[0, 1:-1].reshape(self.bins, FINE_PER_BIN).sum(axis=1)
         return total, first, tail_mass, distance
 
-    def _outside(self, data, scale, shift, counts) -> np.ndarray:
-        """|∫F_n − ∫F| left of the grid plus |∫(1 − F_n) − ∫(1 − F)| right of it."""
-        left_real, right_real = self.source.tail_integrals
+    def _outside(self, data, scale, shift, counts) -> tuple[np.ndarray, np.ndarray]:
+        """Σ max(1 − u, 0) and Σ max(u − (nf + 1), 0) per replica, on the unclipped u."""
         left = np.zeros(self.replicas)
         right = np.zeros(self.replicas)
         rows = np.flatnonzero(counts[:, 0] | counts[:, -1])
@@ -124,5 +134,4 @@ class Counter:
             units = data[rows] * row_scale + row_shift  # (rows, samples), unclipped
             left[rows] = np.maximum(1.0 - units, 0.0).sum(axis=1)
             right[rows] = np.maximum(units - (self.nf + 1.0), 0.0).sum(axis=1)
-        factor = self.width / self.samples
-        return np.abs(left * factor - left_real) + np.abs(right * factor - right_real)
+        return left, right

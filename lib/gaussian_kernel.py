@@ -1,0 +1,83 @@
+"""One generation of the Gaussian chain in a single pass: draw, sum and bin.
+
+For a generation made only of model draws, the engine needs, per replica, Σz and Σz² (the
+next fit), the counts of D_n = μ + √T σ z on the source's fine grid, and what fell beyond
+the grid (``lib.measures.Counter``). NumPy gets them in five passes over memory; this
+kernel, compiled by numba, draws each z from the run's own ``numpy.random.Generator``
+(the same values, in the same order, as ``rng.standard_normal((replicas, samples))``) and
+uses it at once. bench/engine.py measures what that buys.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def _numba_can_cache() -> bool:
+    """Whether numba finds a writable cache folder of its own: next to this file, or its
+    user-wide one (``$XDG_CACHE_HOME/numba``, by default ~/.cache/numba)."""
+    if os.access(Path(__file__).parent, os.W_OK):
+        return True
+    try:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "numba"
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home directory at all
+        return False
+    return os.access(folder, os.W_OK)
+
+
+# The compiled kernel is cached on disk (a new server process loads it in about 0.1 s
+# instead of compiling it in about 0.7 s), next to this file or else in ~/.cache, where
+# numba looks. Where neither is writable (a read-only container with no home), a private
+# temporary folder, so that numba never fails for want of a place to write.
+if "NUMBA_CACHE_DIR" not in os.environ and not _numba_can_cache():
+    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="numba-")
+
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+@numba.njit(cache=True, nogil=True)
+def draw_and_bin(rng, samples, scale, shift, counts, sums, squares, left, right):
+    """Draw ``samples`` standard normals z per replica and fill, per replica r:
+
+    - ``sums[r]`` = Σz, ``squares[r]`` = Σz²;
+    - ``counts[r]``: the bin of every position u = z × scale[r] + shift[r] (fine-bin units,
+      see ``Counter.measure``), u clipped to [0, nf + 1] with nf + 2 = counts.shape[1];
+    - ``left[r]`` = Σ max(1 − u, 0) and ``right[r]`` = Σ max(u − (nf + 1), 0), on the
+      unclipped u: the mass below and above the grid.
+    """
+    last = counts.shape[1] - 1.0
+    counts[:] = 0
+    for r in range(counts.shape[0]):
+        total = 0.0
+        total_sq = 0.0
+        below = 0.0
+        above = 0.0
+        row_scale = scale[r]
+        row_shift = shift[r]
+        for _ in range(samples):
+            z = rng.standard_normal()
+            total += z
+            total_sq += z * z
+            u = z * row_scale + row_shift
+            if u < 1.0:
+                below += 1.0 - u
+                if u < 0.0:
+                    u = 0.0
+            elif u > last:
+                above += u - last
+                u = last
+            counts[r, int(u)] += 1
+        sums[r] = total
+        squares[r] = total_sq
+        left[r] = below
+        right[r] = above
+
+
+def empty_outputs(replicas: int, fine_bins: int) -> tuple[np.ndarray, ...]:
+    """Arrays for ``draw_and_bin``: counts (replicas, fine_bins + 2), then four (replicas,)."""
+    counts = np.empty((replicas, fine_bins + 2), dtype=np.int64)
+    return (counts, *(np.empty(replicas) for _ in range(4)))
