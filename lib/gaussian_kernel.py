@@ -67,7 +67,7 @@ def draw_and_bin(rng, samples, scale, shift, counts, sums, squares, left, right)
                 below += 1.0 - u
                 if u < 0.0:
                     u = 0.0
-            elif u > last:
+            elif not u <= last:  # above the grid, or NaN: never an index out of the row
                 above += u - last
                 u = last
             counts[r, int(u)] += 1
