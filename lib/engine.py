@@ -210,6 +210,12 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     return recorder.run(scenario, source)
 
 
+def _moments_of_draws(mean, c, sums, squares, size):
+    """Mean and sum of squared deviations of ``size`` values mean + c z, per replica, from
+    Σz and Σz² (no rounding against a large mean; see the module's docstring)."""
+    return mean + c * (sums / size), c * c * np.maximum(squares - sums * sums / size, 0.0)
+
+
 def _gaussian_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) -> None:
     replicas, size = s.replicas, s.samples
     n_real = round(s.real_fraction * size)
@@ -235,15 +241,12 @@ def _gaussian_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) ->
             shift = (mean - counter.origin) * counter.scale + 1.0
             gaussian_kernel.draw_and_bin(rng, size, scale, shift, counts, s1, s2, left, right)
             recorder.record_counts(n, counts, left, right)
-            new_mean = mean + c * (s1 / size)
-            new_m2 = c * c * np.maximum(s2 - s1 * s1 / size, 0.0)
+            new_mean, new_m2 = _moments_of_draws(mean, c, s1, s2, size)
         else:
             if n_model:
                 rng.standard_normal(out=z)
-                s1 = z.sum(axis=1)
-                s2 = np.einsum("ij,ij->i", z, z)
-                new_mean = mean + c * (s1 / n_model)
-                new_m2 = c * c * np.maximum(s2 - s1 * s1 / n_model, 0.0)
+                s1, s2 = z.sum(axis=1), np.einsum("ij,ij->i", z, z)
+                new_mean, new_m2 = _moments_of_draws(mean, c, s1, s2, n_model)
             fresh = source.sample(rng, (replicas, n_real))
             data[:, :n_real] = fresh
             f_mean, f_m2 = models.moments(fresh)

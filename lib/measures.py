@@ -8,12 +8,12 @@
 
 Speed: the engine bins every sample once, on the source's fine grid (``Counter``), with
 one ``np.bincount`` over replica-offset bin indices (or, for the Gaussian model's own
-draws, while drawing them: ``lib.gaussian_kernel``); the histograms, the tail mass and the
-distance are then read from those counts (``Counter.read``), never from sorted samples. The real
-quantiles lie on grid edges, so the tail mass is exact. The distance integrates
-|F_n − F| by the trapezoid rule between grid edges, where F_n is exact; beyond the grid it
-adds |∫(1 − F_n) − ∫(1 − F)| (and the same on the left), computed from the samples that
-fell outside. ``wasserstein_exact`` is the slow reference the tests compare it with.
+draws, while drawing them: ``lib.gaussian_kernel``); the histograms, the tail mass and
+the distance are then read from those counts (``Counter.read``), never from sorted
+samples. The real quantiles lie on grid edges, so the tail mass is exact. The distance
+integrates |F_n − F| by the trapezoid rule between grid edges, where F_n is exact; beyond
+the grid it adds |∫(1 − F_n) − ∫(1 − F)| (and the same on the left), computed from the
+samples that fell outside. ``wasserstein_exact`` is the slow reference the tests compare it with.
 """
 
 from __future__ import annotations
