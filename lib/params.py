@@ -167,6 +167,7 @@ PAGE_PARAMS: dict[str, dict[str, Param]] = {
         "seed": REGISTRY["seed"],
     },
     "readers": {},
+    "remedies": {},
     "maths": {
         "estimator": REGISTRY["estimator"],
         "samples": replace(REGISTRY["samples"], high=1_000, default=50),

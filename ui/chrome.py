@@ -20,6 +20,7 @@ PAGES = (
     ("words", "app_pages/words.py", "words", ":material/translate:"),
     ("digits", "app_pages/digits.py", "digits", ":material/draw:"),
     ("readers", "app_pages/readers.py", "readers", ":material/forum:"),
+    ("remedies", "app_pages/remedies.py", "remedies", ":material/healing:"),
     ("maths", "app_pages/maths.py", "maths", ":material/functions:"),
 )
 _LANGUAGE_WIDGET = "lang_switch"
