@@ -121,6 +121,8 @@ recognised, _, _ = digits.band(run.recognised)
 
 if chrome.shows("prose"):
     st.caption(t("digits.how_to_read"))
+    if run.written_on:  # the default scenario: say it was computed ahead, and what that means
+        st.caption(t("digits.stored_run"))
 # Embedded or projected: the gallery (stepped by the teacher on a projector) and the one
 # sentence; the table and the CSV carry the two measures, averaged over the runs.
 present.figure(

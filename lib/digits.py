@@ -88,6 +88,8 @@ class DigitsRun:
     # as ink levels 0–255 (for the picture only).
     gallery: np.ndarray  # (generations + 1, GALLERY, SIDE, SIDE) uint8
     gallery_digit: np.ndarray  # (generations + 1, GALLERY) the judge's digit for each
+    # For a stored run, the machine that computed it (see ``machine``); "" when fresh.
+    written_on: str = ""
 
 
 @dataclass(frozen=True)
@@ -299,7 +301,14 @@ def vanishing(shares: np.ndarray) -> list[tuple[int, int]]:
 
 
 # The default scenario, computed ahead by scripts/precompute_digits.py so that the page
-# paints at once; a test checks that the file agrees with a fresh run.
+# paints at once.
+#
+# What the stored run promises. EM amplifies the last bits of floating-point arithmetic:
+# two CPUs whose BLAS kernels (or numpy's SIMD loops) round one sum differently end, after
+# a few generations, with other drawings. So, on any machine: the same scenario, the same
+# real facts, and measures that agree with a fresh run within their standard errors
+# (``disagreements``). Bit for bit only on a machine with the same ``machine()`` as the one
+# that wrote it. The page says that the default is a run computed ahead.
 _ARRAYS = ("diversity", "recognised", "class_share", "gallery", "gallery_digit")
 
 
@@ -307,11 +316,40 @@ def _versions() -> str:
     return f"numpy {version('numpy')}, scikit-learn {version('scikit-learn')}"
 
 
+def machine() -> str:
+    """What decides the last bits of a run here: library versions, the BLAS kernels
+    OpenBLAS picked for this CPU (``OPENBLAS_CORETYPE`` can force another), numpy's SIMD
+    loops in use, the C library and the processor's architecture."""
+    import platform
+
+    import scipy.linalg  # noqa: F401  (loads scipy's BLAS, the one scikit-learn calls)
+    from numpy._core import _multiarray_umath as umath
+    from threadpoolctl import threadpool_info
+
+    kernels = sorted(
+        f"{pool['prefix']} {pool['version']} {pool.get('architecture')}"
+        for pool in threadpool_info()
+        if pool["user_api"] == "blas"
+    )
+    simd = [name for name in umath.__cpu_dispatch__ if umath.__cpu_features__.get(name)]
+    libc = " ".join(platform.libc_ver())
+    return "; ".join(
+        [
+            f"{_versions()}, scipy {version('scipy')}",
+            "BLAS " + ", ".join(kernels),
+            "SIMD " + " ".join(simd),
+            f"{libc} {platform.machine()}",
+        ]
+    )
+
+
 def save_run(run: DigitsRun, path: Path = DEFAULT_FILE) -> None:
     arrays = {name: getattr(run, name) for name in _ARRAYS}
     real = {f"real_{key}": value for key, value in asdict(run.real).items()}
     scenario = json.dumps(asdict(run.scenario), sort_keys=True)
-    np.savez_compressed(path, scenario=scenario, versions=_versions(), **arrays, **real)
+    np.savez_compressed(
+        path, scenario=scenario, versions=_versions(), machine=machine(), **arrays, **real
+    )
 
 
 def precomputed(scenario: DigitsScenario, path: Path = DEFAULT_FILE) -> DigitsRun | None:
@@ -330,4 +368,35 @@ def precomputed(scenario: DigitsScenario, path: Path = DEFAULT_FILE) -> DigitsRu
             class_share=stored["real_class_share"],
             pca_variance=float(stored["real_pca_variance"]),
         )
-        return DigitsRun(scenario, real, **{name: stored[name] for name in _ARRAYS})
+        arrays = {name: stored[name] for name in _ARRAYS}
+        return DigitsRun(scenario, real, **arrays, written_on=str(stored["machine"]))
+
+
+# The statistics ``disagreements`` compares: a replica's measure averaged over generations
+# 1 to N (the whole curve), and at generation N (where the page's sentence reads it).
+_SUMMARIES = {
+    "curve": lambda values: values[1:].mean(axis=0),
+    "last": lambda values: values[-1],
+}
+
+
+def disagreements(stored: DigitsRun, fresh: DigitsRun, z: float = 4.0) -> list[str]:
+    """Where ``stored`` and ``fresh`` (runs of one scenario with independent seeds) differ
+    by more than ``z`` standard errors: for diversity and recognised, the replicas' mean of
+    each summary in ``_SUMMARIES``. The standard error is the two-sample one, from the
+    replicas' variance pooled over both runs (the stored run has few replicas)."""
+    found = []
+    for measure in ("diversity", "recognised"):
+        for name, summary in _SUMMARIES.items():
+            a = summary(getattr(stored, measure))
+            b = summary(getattr(fresh, measure))
+            pooled = ((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (
+                len(a) + len(b) - 2
+            )
+            se = float(np.sqrt(pooled * (1 / len(a) + 1 / len(b))))
+            gap = float(a.mean() - b.mean())
+            if abs(gap) > z * se:
+                found.append(
+                    f"{measure} {name}: {a.mean():.4f} vs {b.mean():.4f} ({gap / se:+.1f} SE)"
+                )
+    return found
