@@ -309,3 +309,39 @@ def test_the_dockerfile_cmd_serves_the_app_from_a_fresh_virtualenv(tmp_path):
     for page, outcome in report["pages"].items():
         assert outcome["ok"], (page, outcome, log)
         assert "exception" not in outcome["elements"], (page, outcome)
+
+
+# ------------------------------------------------------------- README's two commands
+def test_ci_runs_readme_test_command_and_no_status_is_swallowed():
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"## Two commands\n.*?```sh\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines()]
+    assert "make test" in commands and "make run" in commands
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert ci[-1] == "make test", "CI ends with README's exact test command"
+    assert "set -euo pipefail" in ci
+    recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M)
+    assert "system-deps" in recipe.group(0).splitlines()[0], "make test checks the system"
+    lines = recipe.group(1)
+    assert "|| true" not in lines and not re.search(r"^\t-", lines, re.M)
+    assert "exit $$status" in lines
+
+
+def test_system_deps_says_what_to_install_when_it_cannot(tmp_path):
+    """Not root: nothing is installed, the exact apt-get line is printed, status 1."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "id").write_text("#!/bin/sh\necho 1000\n")
+    (fake / "id").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}", "CHROMIUM": "/nowhere/chromium"}
+    result = subprocess.run(
+        [str(ROOT / ".ci" / "system-deps")], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "sudo apt-get install -y chromium" in result.stderr, result.stderr
+    # With everything present it says nothing and lets the tests run.
+    present = {**env, "CHROMIUM": sys.executable}
+    result = subprocess.run(
+        [str(ROOT / ".ci" / "system-deps")], env=present, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
