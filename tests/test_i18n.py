@@ -1,11 +1,15 @@
 """The catalogues: complete in both languages, placeholders matching, French typography."""
 
+import ast
 import re
 import string
+from pathlib import Path
 
 import pytest
 
 from lib import i18n
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
 
 
 def _placeholders(text: str) -> set[str]:
@@ -116,3 +120,146 @@ def test_the_sidebar_language_switch_keeps_every_other_setting():
     }
     for key, value in _STORY_SETTINGS.items():
         assert at.session_state[key] == value, key
+
+
+# ------------------------------------------------ every key the code asks for, statically
+CODE = [
+    ROOT_DIR / "app.py",
+    *sorted((ROOT_DIR / "app_pages").rglob("*.py")),
+    *sorted((ROOT_DIR / "ui").rglob("*.py")),
+    *sorted((ROOT_DIR / "lib").rglob("*.py")),
+]
+_PARTS = "|".join(sorted({key.split(".")[0] for key in i18n.catalogue("en")}))
+# A string written like a key of the catalogue: one of its parts, a dot, more.
+_KEY_SHAPE = re.compile(rf"^(?:{_PARTS})\.[a-z_0-9]+(?:\.[a-z_0-9]+)*$")
+
+
+def _trees() -> list[tuple[str, ast.Module]]:
+    return [(str(path.relative_to(ROOT_DIR)), ast.parse(path.read_text())) for path in CODE]
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _literal_strings(node: ast.AST) -> list[str] | None:
+    """The strings of a literal tuple or list of strings, else None."""
+    if isinstance(node, (ast.Tuple, ast.List)) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    ):
+        return [e.value for e in node.elts]
+    return None
+
+
+def _bound_values(name: str, node: ast.AST, parents: dict) -> list[str] | None:
+    """The values ``name`` takes at ``node`` when an enclosing comprehension or ``for``
+    loops it over a literal tuple or list of strings; else None."""
+    while node in parents:
+        node = parents[node]
+        loops = node.generators if hasattr(node, "generators") else [node]
+        for loop in loops:
+            target = getattr(loop, "target", None)
+            if isinstance(target, ast.Name) and target.id == name:
+                return _literal_strings(loop.iter)
+    return None
+
+
+def _t_calls(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            bare = isinstance(func, ast.Name) and func.id == "t"
+            dotted = (  # i18n.t(...), not scipy's stats.t(3)
+                isinstance(func, ast.Attribute)
+                and func.attr == "t"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "i18n"
+            )
+            if bare or dotted:
+                yield node, node.args[0]
+
+
+def _expansions(key: ast.JoinedStr, parents: dict) -> tuple[re.Pattern, list[str] | None]:
+    """An f-string key as a pattern any expansion matches, and its exact expansions when
+    every placeholder is a name looped over literal strings."""
+    pattern, expansions = "", [""]
+    for part in key.values:
+        if isinstance(part, ast.Constant):
+            pattern += re.escape(part.value)
+            expansions = None if expansions is None else [e + part.value for e in expansions]
+            continue
+        pattern += r"[a-z_0-9.]+"
+        values = None
+        if isinstance(part.value, ast.Name):
+            values = _bound_values(part.value.id, part, parents)
+        if values is None or expansions is None:
+            expansions = None
+        else:
+            expansions = [e + value for e in expansions for value in values]
+    return re.compile(pattern), expansions
+
+
+def test_every_key_the_code_asks_for_is_in_both_catalogues():
+    english, french = i18n.catalogue("en"), i18n.catalogue("fr")
+    missing, expanded = [], 0
+    for path, tree in _trees():
+        parents = _parents(tree)
+        for call, key in _t_calls(tree):
+            where = f"{path}:{call.lineno}"
+            if isinstance(key, ast.Constant):
+                missing += [
+                    (where, key.value, lang)
+                    for lang, words in (("en", english), ("fr", french))
+                    if key.value not in words
+                ]
+            elif isinstance(key, ast.JoinedStr):
+                pattern, exact = _expansions(key, parents)
+                for lang, words in (("en", english), ("fr", french)):
+                    if not any(pattern.fullmatch(k) for k in words):
+                        missing.append((where, pattern.pattern, lang))
+                    for one in exact or []:
+                        expanded += 1
+                        if one not in words:
+                            missing.append((where, one, lang))
+        # Keys handed over as data (a Section's heading_key, a hover key in a tuple ...):
+        # every string literal shaped like a key must be one (or, inside an f-string, the
+        # start of one).
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+                in_fstring = isinstance(parents.get(node), ast.JoinedStr)
+                if _KEY_SHAPE.match(text.rstrip("._")) and not in_fstring:
+                    for lang, words in (("en", english), ("fr", french)):
+                        if text not in words:
+                            missing.append((f"{path}:{node.lineno}", text, lang))
+    assert missing == []
+    assert expanded > 20, "the f-string keys looped over literal tuples were expanded"
+
+
+def test_the_registry_keys_the_widgets_build_are_in_both_catalogues():
+    # ui/widgets.py and ui/chrome.py build t(f"param.{key}.label") and
+    # t(f"param.{key}.options.{option}") from the registry: enumerate it.
+    from lib.params import REGISTRY, Choice
+    from ui.chrome import PAGES
+
+    wanted = [f"param.{key}.label" for key in REGISTRY]
+    for key, param in REGISTRY.items():
+        if isinstance(param, Choice):
+            wanted += [f"param.{key}.options.{option}" for option in param.options]
+    wanted += [f"nav.{name}" for name, _, _, _ in PAGES]
+    wanted += [f"app.language_name.{code}" for code in i18n.LANGUAGES]
+    for language in i18n.LANGUAGES:
+        words = i18n.catalogue(language)
+        assert [key for key in wanted if key not in words] == [], language
+
+
+def test_the_static_check_catches_a_misspelt_key(tmp_path):
+    source = 'from lib.i18n import t\nx = t("digits.stored_runn")\ny = t(f"lab.chart.{k}")\n'
+    tree = ast.parse(source)
+    ((_, first), (_, second)) = sorted(_t_calls(tree), key=lambda pair: pair[0].lineno)
+    assert first.value not in i18n.catalogue("en")
+    pattern, exact = _expansions(second, _parents(tree))
+    assert exact is None and any(pattern.fullmatch(k) for k in i18n.catalogue("en"))
+    looped = ast.parse('[t(f"lab.chart.{k}") for k in ("x", "yy")]')
+    ((_, key),) = _t_calls(looped)
+    assert _expansions(key, _parents(looped))[1] == ["lab.chart.x", "lab.chart.yy"]
