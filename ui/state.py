@@ -17,6 +17,7 @@ from lib import params as registry
 
 _SEEDED = "_seeded_page"
 _NOTICES = "_notices"
+_RERUN = "_rerun_with_browser_values"
 _VIEW_KEYS = ("lang", "present", "embed")
 
 
@@ -32,9 +33,17 @@ def page_params(page: str) -> dict[str, Any]:
     """
     if st.session_state.get(_SEEDED) != page:
         values, notices = registry.parse(raw_query(), page)
+        # A page that lost its server and reconnected to another (a replica behind a
+        # proxy) arrives in a new session carrying its widgets' values: the knob the
+        # visitor just turned is newer than the URL, which must not overwrite it.
+        # Its widgets take those values as they are drawn; ``sync_url`` then reruns the
+        # page once, which reads them.
+        sent = _sent_by_reconnected_browser() if _SEEDED not in st.session_state else set()
         for key, value in values.items():
-            if key not in _VIEW_KEYS:
+            if key not in _VIEW_KEYS and key not in sent:
                 st.session_state[key] = value
+        if sent:
+            st.session_state[_RERUN] = True
         st.session_state[_SEEDED] = page
         st.session_state[_NOTICES] = notices
     current = {
@@ -50,6 +59,21 @@ def page_params(page: str) -> dict[str, Any]:
     return {key: values[key] for key in current}
 
 
+def _sent_by_reconnected_browser() -> set[str]:
+    """The user keys of the widgets whose values came with this run from the browser.
+
+    In a session's first run that happens only when a page reconnects to a new server.
+    Streamlit has no public API for it: its widget ids end with ``-<user key>``.
+    """
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    try:
+        states = get_session_state()._state._new_widget_state.states
+    except AttributeError:  # another Streamlit: the URL decides, as on a fresh load
+        return set()
+    return {key for key in registry.REGISTRY if any(wid.endswith(f"-{key}") for wid in states)}
+
+
 def notices() -> list[registry.Notice]:
     return st.session_state.get(_NOTICES, [])
 
@@ -62,6 +86,8 @@ def _url_text(value: Any) -> str:
 
 def sync_url(page: str, values: dict[str, Any]) -> None:
     """Write the view's parameters to the address bar (only what differs from defaults)."""
+    if st.session_state.pop(_RERUN, False):
+        st.rerun()  # after a reconnection: run again with the values the widgets now hold
     query = registry.to_query(values, page)
     query["lang"] = view_value("lang")
     if view_value("present"):

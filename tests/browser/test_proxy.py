@@ -1,11 +1,16 @@
 """deploy/nginx.conf for real, on loopback: Debian's nginx in front of two app processes.
 
 A Chromium page works through the proxy; the replica holding its websocket is killed; the
-page reconnects through nginx to the survivor, which reruns it from its URL and renders.
+page reconnects through nginx to the survivor, which reruns it from its URL and renders;
+a knob turned after the kill gets a new chart, over a websocket the survivor answered.
+Two browsers with their own route cookies each stay on their own replica across reloads.
+Which replica answered is read from a header the test's copy of the config adds
+(X-Upstream: the replica's address), on plain answers and on websocket handshakes alike.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -125,47 +130,114 @@ def test_the_proxy_config_is_valid_for_nginx(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+# The Laboratory's first chart: its bars, to tell one run's chart from another's.
+_CHART = """() => {
+  const el = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  return el && el.data && el.data.length ? JSON.stringify(el.data[0].y) : null; }"""
+
+
+def _handshakes(page) -> list[str]:
+    """The X-Upstream header of every websocket handshake the page makes, in order (the
+    DevTools protocol sees the 101 answer's headers, which Playwright does not expose)."""
+    seen: list[str] = []
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+
+    def answered(event) -> None:
+        headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
+        seen.append(headers.get("x-upstream", "?"))
+
+    session.on("Network.webSocketHandshakeResponseReceived", answered)
+    return seen
+
+
+def _port(upstream: str) -> int:
+    return int(upstream.rsplit(":", 1)[1])
+
+
 def test_the_page_survives_the_loss_of_its_replica(proxied, page):
     url, replicas = proxied
-    sockets: list[str] = []
-    page.on("websocket", lambda ws: sockets.append(ws.url))
+    handshakes = _handshakes(page)
 
     page.goto(f"{url}/lab?lang=fr&seed=7")
     wait_for_app(page)
     heading = page.locator("[data-testid='stMain'] h1").first
     assert catalogue("fr")["nav.lab"] in heading.inner_text()
-    assert len(sockets) == 1 and "/_stcore/stream" in sockets[0]
+    assert len(handshakes) == 1
 
     # The replica this visitor is pinned to, as nginx routes its cookie.
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     assert "coac_route" in cookies, "nginx did not set its route cookie"
-    pinned = page.request.get(f"{url}/_stcore/health").headers["x-upstream"]
-    port = int(pinned.rsplit(":", 1)[1])
+    port = _port(handshakes[0])
     assert port in replicas
+    assert _port(page.request.get(f"{url}/_stcore/health").headers["x-upstream"]) == port
     survivor = next(p for p in replicas if p != port)
+    page.wait_for_function(f"() => ({_CHART})() !== null")  # plotly.js paints after the run
+    before = page.evaluate(_CHART)
 
     errors_before_kill = len(page.console_errors)
     replicas[port].send_signal(signal.SIGKILL)  # a crash, not a polite shutdown
     replicas[port].wait(timeout=10)
 
-    # The frontend notices, reconnects through nginx, and the survivor reruns the page.
+    # The frontend notices and reconnects through nginx: the survivor answers.
     deadline = time.monotonic() + 60
-    while len(sockets) < 2 and time.monotonic() < deadline:
+    while len(handshakes) < 2 and time.monotonic() < deadline:
         page.wait_for_timeout(250)
-    assert len(sockets) >= 2, "the page never opened a new websocket"
+    assert len(handshakes) >= 2, "the page never opened a new websocket"
+    assert all(_port(upstream) == survivor for upstream in handshakes[1:]), handshakes
     wait_for_app(page, timeout=60_000)
     assert catalogue("fr")["nav.lab"] in heading.inner_text()
-    assert "seed=7" in page.url  # the survivor reran the view from its URL
-    answer = page.request.get(f"{url}/_stcore/health")
-    assert answer.ok and answer.headers["x-upstream"].endswith(f":{survivor}")
     with urllib.request.urlopen(f"http://127.0.0.1:{survivor}/_stcore/health", timeout=5):
         pass
 
-    # The rerun came over the new websocket: the page holds the Laboratory's chart again.
-    assert page.locator("[data-testid='stPlotlyChart']").count() >= 1
+    # A fresh run on the survivor: turn the seed one step after the kill. Only the
+    # survivor lives, so the new chart (and the URL that follows the knob) is its work.
+    label = catalogue("fr")["param.seed.label"]
+    seed = page.locator("[data-testid='stSlider']").filter(has_text=label)
+    seed.get_by_role("slider").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('seed=8')", timeout=60_000)
+    wait_for_app(page, timeout=60_000)
+    page.wait_for_function(f"() => ({_CHART})() !== {json.dumps(before)}", timeout=60_000)
+    assert page.evaluate(_CHART) != before, "the knob turned after the kill gave a new chart"
+    assert all(_port(upstream) == survivor for upstream in handshakes[1:]), handshakes
 
     # Connection errors while the replica was gone are expected; nothing else is.
     after = page.console_errors[errors_before_kill:]
     unexpected = [e for e in after if not _DISCONNECT.search(e)]
     del page.console_errors[errors_before_kill:]
     page.console_errors.extend(unexpected)
+
+
+def test_each_browser_stays_on_its_replica_across_reloads(proxied, browser):
+    url, replicas = proxied
+    # New browsers until two are pinned to different replicas (each new route cookie
+    # lands on either with even odds: ten tries fail together once in 512).
+    pinned: dict[int, object] = {}
+    contexts = []
+    try:
+        for _ in range(10):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            contexts.append(context)
+            answer = context.request.get(f"{url}/_stcore/health")  # sets the route cookie
+            assert answer.ok
+            cookie = {c["name"]: c["value"] for c in context.cookies()}.get("coac_route")
+            assert cookie, "nginx did not set its route cookie"
+            port = _port(context.request.get(f"{url}/_stcore/health").headers["x-upstream"])
+            pinned.setdefault(port, context)
+            if len(pinned) == 2:
+                break
+        assert set(pinned) == set(replicas), "two route cookies never reached both replicas"
+
+        for port, context in pinned.items():
+            tab = context.new_page()
+            handshakes = _handshakes(tab)
+            for reload in range(3):
+                response = tab.goto(f"{url}/?lang=en") if reload == 0 else tab.reload()
+                wait_for_app(tab)
+                assert _port(response.headers["x-upstream"]) == port, (reload, port)
+            assert len(handshakes) == 3, handshakes
+            assert {_port(upstream) for upstream in handshakes} == {port}, handshakes
+    finally:
+        for context in contexts:
+            context.close()
