@@ -3,9 +3,10 @@ command run for real.
 
 There is no Docker engine here, so the image is imitated as closely as the files allow: the
 build context filtered by .dockerignore, a fresh virtualenv made from requirements.txt, the
-final stage's ENV, and the Dockerfile's exact CMD. It runs in a network namespace of its
-own (port 8501 is then always free), where the HEALTHCHECK command must pass and the pages
-must render through Streamlit's websocket protocol without an exception.
+final stage's ENV, and the Dockerfile's exact CMD, on a free port the test picks (the only
+change), in a network namespace of its own when the machine allows it. The HEALTHCHECK
+command must pass, the pages must render through Streamlit's websocket protocol without an
+exception, and the process listening on the port must be the one the test started.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 
 BIN = Path(sys.executable).parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -199,15 +200,46 @@ def build_context(target: Path) -> None:
 
 PROBE = textwrap.dedent(
     """
-    import asyncio, json, subprocess, sys, time, urllib.request
+    import asyncio, json, os, subprocess, sys, time, urllib.request
     sys.path.insert(0, {root!r})
     from bench.load import Visitor, wait_healthy
 
-    wait_healthy("http://127.0.0.1:8501", None, timeout=90)
+    port, server = {port}, int(sys.argv[1])
+    url = f"http://127.0.0.1:{{port}}"
+
+    def listeners(port):
+        # inodes of the sockets listening on ``port`` (state 0A), IPv4 and IPv6
+        found = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                rows = open(table).read().splitlines()[1:]
+            except OSError:
+                continue
+            for row in rows:
+                fields = row.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    found.add(fields[9])
+        return found
+
+    def holds(pid, inodes):
+        # does process ``pid`` hold one of these sockets?
+        fds = f"/proc/{{pid}}/fd"
+        links = set()
+        for fd in os.listdir(fds):
+            try:
+                links.add(os.readlink(f"{{fds}}/{{fd}}"))
+            except OSError:
+                pass
+        return any(f"socket:[{{inode}}]" in links for inode in inodes)
+
+    wait_healthy(url, None, timeout=90)
+    inodes = listeners(port)
+    owner = bool(inodes) and holds(server, inodes)
+    alive = os.path.exists(f"/proc/{{server}}")
     health = subprocess.run({health!r}, timeout=30).returncode
 
     async def render(page):
-        visitor = Visitor("http://127.0.0.1:8501", page, {{}})
+        visitor = Visitor(url, page, {{}})
         await visitor.connect()
         try:
             result = await visitor.run()
@@ -216,7 +248,8 @@ PROBE = textwrap.dedent(
         return {{"ok": result.ok, "detail": result.detail, "elements": result.elements}}
 
     pages = {{page: asyncio.run(render(page)) for page in ("", "lab")}}
-    print(json.dumps({{"health": health, "pages": pages}}))
+    report = {{"health": health, "pages": pages, "owner": owner, "alive": alive}}
+    print(json.dumps(report))
     """
 )
 
@@ -276,19 +309,27 @@ def test_the_dockerfile_cmd_serves_the_app_from_a_fresh_virtualenv(tmp_path):
     env["PATH"] = env["PATH"].replace("$PATH", "/usr/local/bin:/usr/bin:/bin")
     env["HOME"] = str(tmp_path / "home")
     (tmp_path / "home").mkdir()
+    # The test owns its port: a free one, not the image's 8501, where some other server
+    # could answer in its place. Only the port changes in the CMD and the HEALTHCHECK.
+    port = free_port()
+    command = cmd_of(stage)
+    assert command[-2:] == ["--server.port", "8501"], command
+    command[-1] = str(port)
     (health,) = [rest for word, rest in stage if word == "HEALTHCHECK"]
     health_cmd = json.loads(health.split(" CMD ", 1)[1])
+    assert sum("127.0.0.1:8501/" in word for word in health_cmd) == 1, health_cmd
+    health_cmd = [word.replace("127.0.0.1:8501/", f"127.0.0.1:{port}/") for word in health_cmd]
     probe = tmp_path / "probe.py"
-    probe.write_text(PROBE.format(root=str(ROOT), health=health_cmd))
+    probe.write_text(PROBE.format(root=str(ROOT), health=health_cmd, port=port))
 
     prefix = namespace_prefix()
     script = textwrap.dedent(
         f"""
         set -u
         {"ip link set lo up" if prefix else ":"}
-        {shlex.join(cmd_of(stage))} >server.log 2>&1 &
+        {shlex.join(command)} >server.log 2>&1 &
         server=$!
-        {shlex.quote(sys.executable)} {shlex.quote(str(probe))}
+        {shlex.quote(sys.executable)} {shlex.quote(str(probe))} $server
         status=$?
         kill -TERM $server; wait $server
         exit $status
@@ -305,6 +346,9 @@ def test_the_dockerfile_cmd_serves_the_app_from_a_fresh_virtualenv(tmp_path):
     log = (context / "server.log").read_text() if (context / "server.log").exists() else ""
     assert result.returncode == 0, result.stdout + result.stderr + log
     report = json.loads(result.stdout.strip().splitlines()[-1])
+    # The server that answered is the one this test started: its process holds the
+    # socket listening on the port, and it was still running.
+    assert report["alive"] and report["owner"], (report, log)
     assert report["health"] == 0, report
     for page, outcome in report["pages"].items():
         assert outcome["ok"], (page, outcome, log)
