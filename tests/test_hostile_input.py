@@ -8,7 +8,12 @@ text never reaches an element allowed to render HTML. A browser check at the end
 a script-laden URL executes nothing and creates no element, on real pages and an unknown one.
 
 The registry itself is fuzzed with hundreds of examples in tests/test_params.py (values
-always valid, never raises); here each example costs a page run, so few examples per page.
+always valid, never raises); here each example costs a page run, so few examples per page:
+random queries (which a costly key's high values would make slow: those are negated), and
+for each page and each end of the ranges, queries that put every number the page reads
+past that end at once (the high end included: the clamped run is the page's largest, and
+it repeats, so the page's cache answers after the first), checking the clamped value and
+its notice for every key.
 """
 
 from __future__ import annotations
@@ -220,3 +225,71 @@ def test_a_script_laden_url_executes_nothing(app_url, page, path):
         page.console_errors[:] = [
             e for e in page.console_errors if "does not seem to exist" not in e
         ]
+
+
+# ------------------------------------------------------------ both ends of every knob
+def _numbers(page: str) -> dict[str, registry.Number]:
+    return {
+        key: param
+        for key, param in registry.PAGE_PARAMS[page].items()
+        if isinstance(param, registry.Number)
+    }
+
+
+def _beyond(param: registry.Number, side: str) -> st.SearchStrategy[str]:
+    """Raw URL text for a number past one end of ``param``'s range (as the page narrows
+    it): integers, decimals, exponents and infinities, all of which the page must clamp."""
+    if side == "low":
+        ints = st.integers(min_value=-(10**30), max_value=math.ceil(param.low) - 1)
+        floats = st.floats(max_value=param.low, exclude_max=True, allow_nan=False)
+        edge = st.sampled_from(("-inf", "-1e308", f"{param.low - param.step / 2:g}"))
+    else:
+        ints = st.integers(min_value=math.floor(param.high) + 1, max_value=10**30)
+        floats = st.floats(min_value=param.high, exclude_min=True, allow_nan=False)
+        edge = st.sampled_from(("inf", "1e308", "9" * 40, f"{param.high + param.step / 2:g}"))
+    return st.one_of(edge, ints.map(str), floats.map(repr)).filter(
+        lambda raw: len(raw) <= registry.MAX_RAW_LENGTH
+    )
+
+
+def _past_one_end(page: str, side: str) -> st.SearchStrategy[dict]:
+    """A query that puts every number the page reads past ``side``, in either language."""
+    return st.fixed_dictionaries(
+        {
+            "lang": st.sampled_from(("en", "fr")),
+            **{key: _beyond(param, side) for key, param in _numbers(page).items()},
+        }
+    )
+
+
+ENDS = settings(
+    max_examples=3,  # each hits every number of the page at once; the clamped runs repeat,
+    deadline=None,  # so after the first the page's cache answers
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@pytest.mark.parametrize("side", ["low", "high"])
+@pytest.mark.parametrize(("page", "script"), [(p, s) for p, s in PAGES if _numbers(p)])
+@ENDS
+@given(data=st.data())
+def test_every_number_of_a_page_is_clamped_at_both_ends_and_said(page, script, side, data):
+    query = data.draw(_past_one_end(page, side), label="query")
+    at = _run(script, query)
+    _check(at, page, query)  # no exception, and one translated notice per number
+    use_language(query["lang"])
+    shown = [info.body for info in at.info]
+    for key, param in _numbers(page).items():
+        end = param.low if side == "low" else param.high
+        expected = round(end) if param.integer else float(end)
+        assert at.session_state[key] == expected, (key, query[key], at.session_state[key])
+        notice = t(
+            "notice.out_of_range",
+            name=t(f"param.{key}.label"),
+            raw=chrome.inert(query[key]),
+            value=chrome.format_value(key, expected),
+        )
+        assert notice in shown, (key, notice, shown)
