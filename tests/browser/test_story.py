@@ -4,8 +4,6 @@ pictures and no animation; the Mould page draws its cast."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.conftest import wait_for_app
@@ -37,22 +35,25 @@ def _hero(tab) -> dict:
     return tab.evaluate(STATE)
 
 
+# How long a test waits for an event before it calls the page broken: a guard against a
+# hang, not a speed claim (a loaded machine may be slow; speed lives in bench/).
+PATIENCE = 60_000
+
+
 def test_the_hero_plays_by_itself_once_and_stops_on_the_last_generation(app_url, page):
     # Ten generations: the whole animation plays in a few seconds.
     page.goto(f"{app_url}/?lang=en&generations=10")
     wait_for_app(page)
     first = _hero(page)
-    seen = time.monotonic()
     assert first["types"][:2] == ["image", "bar"]
     assert first["last"] == 10
-    page.wait_for_function(f"({STATE})().image", timeout=5_000)  # the picture is drawn
-    # Its slider moves on its own within 5 s of the chart's first paint ...
-    page.wait_for_function(f"({STATE})().active > 0", timeout=5_000)
-    assert time.monotonic() - seen < 5
+    page.wait_for_function(f"({STATE})().image", timeout=PATIENCE)  # the picture is drawn
+    # Its slider moves on its own: nobody touches the page ...
+    page.wait_for_function(f"({STATE})().active > 0", timeout=PATIENCE)
     # ... and the animation ends on the last generation.
     page.wait_for_function(
         f"(() => {{ const s = ({STATE})(); return s.active === s.last && !s.playing; }})()",
-        timeout=15_000,
+        timeout=PATIENCE,
     )
     page.wait_for_timeout(1_000)
     assert page.evaluate(STATE)["active"] == 10  # stopped there: played once
