@@ -55,7 +55,8 @@ def _timed(at: AppTest) -> tuple[float, float]:
     return elapsed, work
 
 
-def measure(generations: int) -> None:
+def measure(generations: int) -> int:
+    """Prints the figures; returns the bytes of the whole page."""
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -76,6 +77,7 @@ def measure(generations: int) -> None:
             f"  {name:<13} wall {wall:6.3f} s = {wall / first[0]:.2f} x first,"
             f" CPU {cpu:6.3f} s = {cpu / first[1]:.2f} x first"
         )
+    return total
 
 
 # Records whether the script ran since it was armed: a cached run can come and go between
@@ -106,10 +108,10 @@ def _round_trip(tab, key: str) -> float:
     return time.perf_counter() - start
 
 
-def browser(repeats: int = 5) -> None:
+def browser(repeats: int = 5) -> int:
     """The real app in headless Chromium at the defaults: bytes received over the
-    websocket for the whole page, and the redraw after a knob change (a new seed, then
-    back to seeds already seen: their runs come from the cache)."""
+    websocket for the whole page (returned), and the redraw after a knob change (a new
+    seed, then back to seeds already seen: their runs come from the cache)."""
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import (
@@ -151,10 +153,24 @@ def browser(repeats: int = 5) -> None:
         f"  redraw after a knob change (median of {repeats}): new seed"
         f" {statistics.median(new):.2f} s, seed seen before {statistics.median(cached):.2f} s"
     )
+    return total
+
+
+def main() -> int:
+    page = {generations: measure(generations) for generations in (100, 1_000)}
+    # The budget is for the default view (100 generations); 1,000 is printed to watch it.
+    figures = [f"AppTest page at 100 generations {page[100] / 1024:.1f} KiB"]
+    met = page[100] <= BUDGET
+    if "--browser" in sys.argv:
+        received = browser()
+        figures.append(f"websocket {received / 1024:.1f} KiB")
+        met &= received <= BUDGET
+    print(
+        f"goal: the default Lab view sends at most {BUDGET // 1024} KiB; measured: "
+        f"{', '.join(figures)}: {'met' if met else 'MISSED'}"
+    )
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
-    for generations in (100, 1_000):
-        measure(generations)
-    if "--browser" in sys.argv:
-        browser()
+    sys.exit(main())

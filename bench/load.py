@@ -407,9 +407,11 @@ async def main_async(args: argparse.Namespace, base_url: str, pid: int | None) -
         and p95 <= GOAL["p95"]
         and (pid is None or after - before <= GOAL["memory_back_mib"])
     )
+    memory = "" if pid is None else f", memory back {after - before:+.0f} MiB"
     print(
-        f"\ngoal (0 errors, p95 <= {GOAL['p95']} s, memory back within 150 MiB): "
-        f"{'met' if met else 'NOT met'}"
+        f"\ngoal: 0 errors, p95 <= {GOAL['p95']} s, memory back within "
+        f"{GOAL['memory_back_mib']} MiB; measured: {len(errors)} errors, p95 {p95:.2f} s"
+        f"{memory}: {'met' if met else 'MISSED'}"
     )
     return 0 if met else 1
 
