@@ -63,6 +63,14 @@ class Scenario:
     temperature: float = 1.0  # scales the variance of what models emit
     replicas: int = 1  # independent chains computed together
     seed: int = 1
+    # The remedies (issue 15). None: each point weighs the same, so the real data's total
+    # weight is their count's share. Otherwise the total weight w of the fresh real points
+    # in the fit (w/n_real each, (1 − w)/n_model each synthetic one); only when
+    # 0 < n_real < samples, in the replace regime, and not for the mixture.
+    real_weight: float | None = None
+    # c ≥ 0: synthetic draws come from the model (at temperature T) times
+    # exp(−c (x − m₀)²/(2σ₀²)), renormalised (m₀, σ₀ the real mean and std); 0 = raw output.
+    curation: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,34 @@ def _check(s: Scenario) -> None:
         raise ValueError("samples >= 2, generations >= 0 and replicas >= 1 are required")
     if not 0.0 <= s.real_fraction <= 1.0 or not 0.0 < s.temperature <= 1.0:
         raise ValueError("real_fraction must lie in [0, 1] and temperature in (0, 1]")
+    if not (math.isfinite(s.curation) and s.curation >= 0.0):
+        raise ValueError(f"curation must be a finite number >= 0, not {s.curation!r}")
+    if s.real_weight is not None:
+        weight_problem(s.model, s.regime, s.samples, s.real_fraction, s.real_weight, strict=True)
+
+
+def weight_problem(model, regime, samples, real_fraction, real_weight, strict=False):
+    """Why ``real_weight`` cannot be used with these settings, or None when it can.
+
+    Returns one of "range" (not in [0, 1]), "model" (the mixture: scikit-learn's
+    GaussianMixture takes no sample weights), "regime" (accumulate: a weight on "the
+    real data" has no meaning in a pool of every generation) or "mix" (the data are all
+    real or all synthetic: nothing to weigh). With ``strict``, raises ValueError instead.
+    """
+    n_real = round(real_fraction * samples)
+    reason = None
+    if not (isinstance(real_weight, int | float) and 0.0 <= real_weight <= 1.0):
+        reason, why = "range", f"real_weight must lie in [0, 1], not {real_weight!r}"
+    elif model == "mixture":
+        reason, why = "model", "the mixture model takes no sample weights (real_weight)"
+    elif regime != "replace":
+        reason, why = "regime", "real_weight applies in the replace regime only"
+    elif not 0 < n_real < samples:
+        reason = "mix"
+        why = "real_weight needs both real and synthetic data: 0 < real_fraction < 1"
+    if reason is not None and strict:
+        raise ValueError(why)
+    return reason
 
 
 class _Recorder:
@@ -193,6 +229,8 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     Run
     """
     _check(scenario)
+    if scenario.real_weight is not None or scenario.curation:
+        raise NotImplementedError("real_weight and curation: the engine's next commit")
     source = get_source(scenario.source)
     rng = np.random.default_rng(scenario.seed)
     recorder = _Recorder(scenario, source)

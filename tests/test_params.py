@@ -17,6 +17,8 @@ def _is_valid(param, value) -> bool:
         return value in param.options
     if isinstance(param, params.Flag):
         return isinstance(value, bool)
+    if value is None:
+        return param.optional
     if param.integer and not isinstance(value, int):
         return False
     return param.low <= value <= param.high and not math.isnan(value)
@@ -97,6 +99,7 @@ def test_every_parameter_and_option_has_words_in_the_catalogue():
 
 def test_every_notice_reason_has_a_sentence():
     reasons = {"not_a_number", "out_of_range", "unknown_choice", "too_long", "model_cap"}
+    reasons |= {"unset", *params.WEIGHT_NOTICES.values()}
     assert all(f"notice.{reason}" in catalogue("en") for reason in reasons)
 
 
