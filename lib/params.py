@@ -41,20 +41,27 @@ class Choice:
 
 @dataclass(frozen=True)
 class Number:
-    """An integer or a float in [low, high]; ``step`` is the widget's step."""
+    """An integer or a float in [low, high]; ``step`` is the widget's step.
+
+    An ``optional`` number may also be absent: its default is None (the URL does not
+    carry it), and an empty value, ``none`` or ``auto`` give None back.
+    """
 
     key: str
     low: float
     high: float
-    default: float
+    default: float | None
     step: float
     integer: bool = False
+    optional: bool = False
 
     def clamp(self, value: float) -> float:
         value = min(max(value, self.low), self.high)
         return round(value) if self.integer else float(value)
 
     def coerce(self, raw: str) -> tuple[Any, str | None]:
+        if self.optional and raw.strip().lower() in ("", "none", "auto"):
+            return None, None
         text = raw.strip().replace(",", ".").rstrip("%")
         try:
             value = float(text)
@@ -105,6 +112,10 @@ REGISTRY: dict[str, Param] = {
         Choice("regime", ("replace", "accumulate"), "replace"),
         Number("temperature", 0.5, 1.0, 1.0, 0.05),
         Number("seed", 0, 999_999, 1, 1, integer=True),
+        # The remedies (issue 15): the real data's total weight in the fit (absent: by
+        # count) and how strongly people keep the typical synthetic outputs.
+        Number("real_weight", 0.0, 1.0, None, 0.01, optional=True),
+        Number("curation", 0.0, 2.0, 0.0, 0.05),
         Flag("present"),
         Flag("embed"),
         # The mould (picture) and the digits have knobs of their own.
@@ -137,6 +148,8 @@ PAGE_PARAMS: dict[str, dict[str, Param]] = {
             "regime",
             "temperature",
             "seed",
+            "real_weight",
+            "curation",
         )
     },
     "mould": {
@@ -195,8 +208,36 @@ def _as_list(raw: str | Sequence[str]) -> list[str]:
     return [str(item) for item in raw]
 
 
+# Why a real-data weight cannot apply (lib.engine.weight_problem) -> its notice's reason.
+WEIGHT_NOTICES = {"model": "weight_model", "regime": "weight_regime", "mix": "weight_mix"}
+
+
+def weight_reason(values: Mapping[str, Any]) -> str | None:
+    """The notice reason when ``values["real_weight"]`` cannot apply with the other
+    values (a mixture, the accumulate regime, all-real or all-synthetic data), else None.
+    Keys the page does not read take the registry's defaults."""
+    if values.get("real_weight") is None:
+        return None
+
+    def get(key):
+        return values.get(key, REGISTRY[key].default)
+
+    n_real = round(get("real_fraction") * get("samples"))
+    if get("model") == "mixture":
+        return WEIGHT_NOTICES["model"]
+    if get("regime") != "replace":
+        return WEIGHT_NOTICES["regime"]
+    if not 0 < n_real < get("samples"):
+        return WEIGHT_NOTICES["mix"]
+    return None
+
+
 def _apply_constraints(page: str, values: dict[str, Any], notices: list[Notice]) -> None:
     """Rules that tie parameters together."""
+    reason = weight_reason(values)
+    if reason is not None:  # the engine would refuse it: weigh by count instead
+        notices.append(Notice("real_weight", str(values["real_weight"]), None, reason))
+        values["real_weight"] = None
     if "model" in values and "generations" in values:
         cap = MAX_GENERATIONS_BY_MODEL[values["model"]]
         pool = MAX_POOL_BY_MODEL.get(values["model"])
@@ -226,12 +267,14 @@ def parse(raw_query: Mapping[str, str | Sequence[str]], page: str = "lab"):
             continue
         text = candidates[-1]
         if len(text) > MAX_RAW_LENGTH:
-            notices.append(Notice(key, text[:MAX_RAW_LENGTH] + "…", param.default, "too_long"))
+            reason = "unset" if param.default is None else "too_long"
+            notices.append(Notice(key, text[:MAX_RAW_LENGTH] + "…", param.default, reason))
             continue
         value, reason = param.coerce(text)
         values[key] = value
         if reason is not None:
-            notices.append(Notice(key, text, value, reason))
+            # An optional number falls back to "unset", which no "using {value}" can say.
+            notices.append(Notice(key, text, value, "unset" if value is None else reason))
     _apply_constraints(page, values, notices)
     return values, notices
 

@@ -22,6 +22,8 @@ _BASE = {
     "regime": "replace",
     "temperature": 1.0,
     "seed": 1,
+    "real_weight": None,  # the remedies' knobs, off in every story
+    "curation": 0.0,
 }
 
 # Each seed makes the run shown in the main chart end close to the median of the replicas
