@@ -79,6 +79,32 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def tn(key: str, count: int, **values: object) -> str:
+    """The string ``key`` for ``count`` things, in the current language's grammar.
+
+    The catalogue holds one variant a CLDR plural category (``key.one``, ``key.other``;
+    ``key.other`` is the fallback, e.g. for French's ``many``), and Babel says which the
+    count takes: French puts 0 and 1 in ``one`` ("0 mot perdu"), English only 1. The count
+    fills ``{count}``, formatted for the language.
+    """
+    language = current_language()
+    form = Locale.parse(language).plural_form(abs(int(count)))
+    entries = catalogue(language)
+    chosen = f"{key}.{form}" if f"{key}.{form}" in entries else f"{key}.other"
+    return t(chosen, count=fmt_int(count), **values)
+
+
+def plotly_separators() -> str:
+    """Plotly's decimal and thousands separators: ``.,`` in English, a decimal comma and
+    the narrow no-break space (the one French thousands separator, as in ``fmt_int``)."""
+    return "".join(
+        (
+            Locale.parse(current_language()).number_symbols["latn"]["decimal"],
+            Locale.parse(current_language()).number_symbols["latn"]["group"],
+        )
+    )
+
+
 def fmt_number(value: float, digits: int = 2) -> str:
     """``0.63`` in English, ``0,63`` in French; ``digits`` decimals at most."""
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
