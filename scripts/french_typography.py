@@ -77,11 +77,11 @@ def _fix_prose(text: str, language: str) -> str:
     # An apostrophe between letters is one; quotes around words are left to a human.
     text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
     if language != "fr":
-        return re.sub(rf"(?<=\d){_SPACES}%", "", text)
-    text = re.sub(rf"(?<=\S){_SPACES}?([;?!])", NNBSP + r"\1", text)
+        return re.sub(rf"(?<=\d){_SPACES}%", "%", text)
+    text = re.sub(rf"{_SPACES}?([;?!])", NNBSP + r"\1", text)
     text = re.sub(rf"«{_SPACES}?", "«" + NNBSP, text)
     text = re.sub(rf"{_SPACES}?»", NNBSP + "»", text)
-    text = re.sub(rf"(?<=\S){_SPACES}?:", NBSP + ":", text)
+    text = re.sub(rf"{_SPACES}?:", NBSP + ":", text)
     text = re.sub(rf"n°{_SPACES}?", "n°" + NBSP, text)
     text = re.sub(rf"(?<=\d)[ {NNBSP}]?(?={UNITS}\b|%)", NBSP, text)
     return re.sub(rf"(?<=\d)[ {NBSP}](?=\d{{3}}\b)", NNBSP, text)
