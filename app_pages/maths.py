@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import demos
 from lib.figures import maths as figures
-from lib.i18n import current_language, fmt_int, fmt_number, t
+from lib.i18n import fmt_int, fmt_number, plotly_separators, t, tn
 from ui import chrome, present, state, widgets
 
 SEED = 1
@@ -61,10 +61,6 @@ REFERENCES = (
         "https://arxiv.org/abs/2402.07043",
     ),
 )
-
-
-def _separators() -> str:
-    return ",\u202f" if current_language() == "fr" else ".,"
 
 
 def fmt_figure(value: float) -> str:
@@ -239,7 +235,7 @@ def the_check(values: dict) -> None:
                 "theory_mean": t("maths.check.theory_mean"),
                 "theory_median": t("maths.check.theory_median"),
             },
-            separators=_separators(),
+            separators=plotly_separators(),
         )
         st.markdown(f"**{t('maths.check.chart_variance')}**")
         if present.active():  # both charts taller, in larger type; they fit 1920x1080
@@ -257,7 +253,7 @@ def the_check(values: dict) -> None:
                 "simulation": t("maths.check.sim_drift"),
                 "theory": t("maths.check.theory_drift"),
             },
-            separators=_separators(),
+            separators=plotly_separators(),
         )
         st.markdown(f"**{t('maths.check.chart_drift')}**")
         if present.active():  # both charts taller, in larger type; they fit 1920x1080
@@ -266,11 +262,11 @@ def the_check(values: dict) -> None:
     # The charts in one sentence: the first row of the table, read aloud.
     mean_variance = result.rows[0]
     st.markdown(
-        t(
+        tn(
             "maths.check.summary",
+            generations,
             replicas=fmt_int(result.replicas),
             samples=fmt_int(samples),
-            generations=fmt_int(generations),
             simulated=fmt_figure(mean_variance.simulated.value),
             theory=fmt_figure(mean_variance.theory),
             gap=("+" if mean_variance.gap > 0 else "") + fmt_number(mean_variance.gap, 1),

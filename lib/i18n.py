@@ -97,17 +97,19 @@ def tn(key: str, count: int, **values: object) -> str:
 def plotly_separators() -> str:
     """Plotly's decimal and thousands separators: ``.,`` in English, a decimal comma and
     the narrow no-break space (the one French thousands separator, as in ``fmt_int``)."""
-    return "".join(
-        (
-            Locale.parse(current_language()).number_symbols["latn"]["decimal"],
-            Locale.parse(current_language()).number_symbols["latn"]["group"],
-        )
-    )
+    symbols = Locale.parse(current_language()).number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]
 
 
 def fmt_number(value: float, digits: int = 2) -> str:
     """``0.63`` in English, ``0,63`` in French; ``digits`` decimals at most."""
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=current_language())
+
+
+def fmt_fixed(value: float, digits: int) -> str:
+    """Exactly ``digits`` decimals: ``0.90`` in English, ``0,90`` in French."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=current_language())
 
 

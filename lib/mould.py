@@ -219,7 +219,7 @@ def expected_agreement(
     mean_hat, grain = p0_hat, np.zeros_like(gain)
     out = [1.0]
     for _ in range(generations):
-        fresh_grain = (1 - (1 - share) * np.abs(mean_hat) ** 2 - share * np.abs(p0_hat) ** 2)
+        fresh_grain = 1 - (1 - share) * np.abs(mean_hat) ** 2 - share * np.abs(p0_hat) ** 2
         grain = carry * gain**2 * grain + gain**2 * fresh_grain / points
         mean_hat = gain * ((1 - share) * mean_hat + share * p0_hat)
         error = np.sum(edge_power * (np.abs(mean_hat - p0_hat) ** 2 + grain))

@@ -266,15 +266,15 @@ def test_maths_table_agrees_with_theory_in_both_languages(lang):
 def test_maths_widgets_drive_the_check_and_the_address():
     with _language("en"):
         at = _open("app_pages/maths.py", "en", samples="100", generations="20")
-        assert at.slider(key="samples").value == 100
-        assert at.slider(key="generations").value == 20
+        assert at.select_slider(key="samples").value == 100
+        assert at.select_slider(key="generations").value == 20
         assert "generation 20" in at.table[0].value.iloc[0, 0]
         at.button_group(key="estimator").set_value("unbiased").run()
         assert not at.exception
         assert at.query_params["estimator"] in (["unbiased"], "unbiased")
         theory_cell = at.table[0].value.iloc[0, 3]
         assert _number(theory_cell) == pytest.approx(1.0)
-        at.slider(key="generations").set_value(10).run()
+        at.select_slider(key="generations").set_value(10).run()
         assert "generation 10" in at.table[0].value.iloc[0, 0]
         assert at.query_params["samples"] in (["100"], "100")
 

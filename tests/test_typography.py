@@ -30,7 +30,9 @@ def _strings(table: dict, prefix: str = ""):
 
 
 FILES = sorted(
-    (language, path.name) for language in LANGUAGES for path in (LOCALES_DIR / language).glob("*.toml")
+    (language, path.name)
+    for language in LANGUAGES
+    for path in (LOCALES_DIR / language).glob("*.toml")
 )
 
 
@@ -39,7 +41,9 @@ def test_catalogue_file_follows_the_typography_rules(language, name):
     with (LOCALES_DIR / language / name).open("rb") as handle:
         table = tomllib.load(handle)
     offenders = {
-        key: found for key, text in _strings(table) if (found := typography.problems(text, language))
+        key: found
+        for key, text in _strings(table)
+        if (found := typography.problems(text, language))
     }
     assert offenders == {}, "scripts/french_typography.py fixes most of these"
 

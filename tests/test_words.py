@@ -341,13 +341,13 @@ def test_the_page_runs_in_french_and_credits_the_data():
 def test_the_address_sets_the_knobs_and_follows_them():
     try:
         at = _words_page("en", temperature="0.6", samples="3000", regime="accumulate", seed="5")
-        assert at.slider(key="temperature").value == pytest.approx(0.6)
-        assert at.slider(key="samples").value == 3000
+        assert at.select_slider(key="temperature").value == pytest.approx(0.6)
+        assert at.select_slider(key="samples").value == 3000
         assert at.session_state["regime"] == "accumulate"
         shown = _text(at)
         assert "Keeping every text so far" in shown and "real English" in shown
         assert "CC BY-SA 4.0" in shown
-        at.slider(key="generations").set_value(40).run()
+        at.select_slider(key="generations").set_value(40).run()
         assert not at.exception
         assert at.query_params["generations"] in (["40"], "40")
         assert "After 40 generations" in _text(at)
