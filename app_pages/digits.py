@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import digits
 from lib.figures.digits import gallery_figure, measures_figure
-from lib.i18n import current_language, fmt_int, fmt_percent, plotly_separators, t, tn
+from lib.i18n import current_language, fmt_int, fmt_percent, plotly_separators, t
 from ui import chrome, present, state
 from ui.widgets import widget
 
@@ -90,9 +90,9 @@ def vanishing_sentence(run: digits.DigitsRun) -> str:
     gone = digits.vanishing(shares)
     if not gone:
         rarest = int(np.argmin(shares[-1]))
-        return tn(
+        return t(
             "digits.vanished_none",
-            run.scenario.generations,
+            generations=fmt_int(run.scenario.generations),
             digit=rarest,
             share=fmt_percent(shares[-1, rarest]),
         )

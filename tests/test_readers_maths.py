@@ -288,5 +288,5 @@ def test_readers_and_maths_on_a_projector_keep_one_chart_and_one_sentence():
         assert [m.value for m in at.markdown if m.value.startswith(sentence)]
         at = _open("app_pages/maths.py", "en", present="1")
         assert len(_figures(at)) == 2 and not at.table and not at.get("latex")
-        lines = [m.value for m in at.markdown if "simulated chains" in m.value]
+        lines = [m.value for m in at.markdown if "simulations with M =" in m.value]
         assert len(lines) == 1 and f"M = {_defaults()[0]}" in lines[0]
