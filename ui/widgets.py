@@ -17,15 +17,24 @@ _PERCENT_KEYS = {"real_fraction", "real_weight"}
 _IDENTIFIERS = {"seed"}
 
 
-def _help(key: str) -> str | None:
-    help_key = f"param.{key}.help"
-    return t(help_key) if help_key in catalogue(current_language()) else None
+def _text(page: str, key: str, part: str) -> str | None:
+    """``param.<key>.<part>``, or the page's own wording ``param.<key>.<part>_<page>``
+    where the same parameter counts something else there (words, digits)."""
+    entries = catalogue(current_language())
+    for text_key in (f"param.{key}.{part}_{page}", f"param.{key}.{part}"):
+        if text_key in entries:
+            return t(text_key)
+    return None
+
+
+def _help(page: str, key: str) -> str | None:
+    return _text(page, key, "help")
 
 
 def widget(page: str, key: str, *, container: Any = st, disabled: bool = False) -> Any:
     """The widget of parameter ``key`` as ``page`` declares it; returns its value."""
     param = registry.PAGE_PARAMS[page][key]
-    label = t(f"param.{key}.label")
+    label = _text(page, key, "label") or key
     if isinstance(param, registry.Choice):
         options = list(param.options)
         # Labels resolved now, in this run's language: AppTest calls format_func later,
@@ -37,7 +46,7 @@ def widget(page: str, key: str, *, container: Any = st, disabled: bool = False) 
                 options,
                 key=key,
                 format_func=labels.__getitem__,
-                help=_help(key),
+                help=_help(page, key),
                 disabled=disabled,
                 selection_mode="single",
             ) or st.session_state.get(key, param.default)
@@ -46,11 +55,11 @@ def widget(page: str, key: str, *, container: Any = st, disabled: bool = False) 
             options,
             key=key,
             format_func=labels.__getitem__,
-            help=_help(key),
+            help=_help(page, key),
             disabled=disabled,
         )
     if isinstance(param, registry.Flag):
-        return container.toggle(label, key=key, help=_help(key), disabled=disabled)
+        return container.toggle(label, key=key, help=_help(page, key), disabled=disabled)
     if key in _IDENTIFIERS:
         # A seed names a run: no grouping of its digits, in either language.
         return container.slider(
@@ -59,7 +68,7 @@ def widget(page: str, key: str, *, container: Any = st, disabled: bool = False) 
             max_value=int(param.high),
             step=int(param.step),
             key=key,
-            help=_help(key),
+            help=_help(page, key),
             disabled=disabled,
             format="%d",
         )
@@ -73,7 +82,7 @@ def widget(page: str, key: str, *, container: Any = st, disabled: bool = False) 
         options,
         key=key,
         format_func=labels.__getitem__,
-        help=_help(key),
+        help=_help(page, key),
         disabled=disabled,
     )
 
