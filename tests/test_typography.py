@@ -9,6 +9,7 @@ import tomllib
 
 import pytest
 
+from lib import i18n
 from lib.i18n import LANGUAGES, LOCALES_DIR
 from tests.conftest import ROOT
 
@@ -102,3 +103,16 @@ def test_good_french_passes(text):
 def test_english_percent_and_apostrophes(text, broken):
     assert bool(typography.problems(text, "en")) == broken
     assert typography.problems(typography.fix(text, "en"), "en") == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_suffixes_glued_to_numbers_follow_the_rules(language):
+    """``percent_suffix`` and its kind follow a number in a chart: "5" + suffix must read
+    right ("5 %" with a no-break space in French, "5%" in English)."""
+    suffixes = {
+        key: text for key, text in i18n.catalogue(language).items() if key.endswith("_suffix")
+    }
+    assert suffixes
+    assert {key: typography.problems("5" + text, language) for key, text in suffixes.items()} == {
+        key: [] for key in suffixes
+    }
