@@ -23,9 +23,12 @@ LOCALES = Path(__file__).resolve().parent.parent / "lib" / "locales"
 UNITS = r"(?:%|‰|px|km|cm|mm|m|kg|g|ms|s|min|h|ko|Mo|Go|€|°C)"
 _SPACES = f"[ {NBSP}{NNBSP}]"
 
-# What is not prose: link targets, addresses, Plotly templates, {placeholders}, code.
+# What is not prose: link targets, addresses, Plotly templates, {placeholders}, code, and
+# titles quoted in their own language (a link's text, a span in *italics*: an English
+# title keeps its "Tails: Model" inside a French sentence).
 _NOT_PROSE = re.compile(
-    r"\]\([^)]*\)"  # a Markdown link's target
+    r"\[[^\]]*\]\([^)]*\)"  # a Markdown link, its text and its target
+    r"|(?<!\*)\*(?!\*)[^*]+(?<!\*)\*(?!\*)"  # *a title in italics*, not **bold**
     r"|https?://\S+"
     r"|%\{[^}]*\}"  # Plotly: %{y:.2f}
     r"|\{[^}]*\}"  # str.format placeholders, with their format specs

@@ -89,6 +89,8 @@ def test_a_french_slip_is_caught(text, rule):
         "rang %{x:,}\u00a0: %{y:,.3~g} par million",
         "[la source](https://example.org/?a=1&b=2;c)",
         "10 mots, 3 modèles, 2 grammes",  # m and g followed by letters are not units
+        "publié sous le titre *A Tale of Tails: Model Collapse*",  # a title keeps its own
+        "voir [The Curse of Recursion: Training](https://arxiv.org/abs/2305.17493)",
     ],
 )
 def test_good_french_passes(text):
