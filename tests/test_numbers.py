@@ -183,3 +183,24 @@ def test_the_english_csv_opens_in_an_english_spreadsheet():
         ["0", "1"],
         ["1", "0.5"],
     ]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_page_hands_over_the_csv_in_its_language(lang, monkeypatch):
+    written = []
+    original = export.measures_csv
+
+    def spy(columns, generation, language="en"):
+        text = original(columns, generation, language=language)
+        written.append(text)
+        return text
+
+    monkeypatch.setattr(export, "measures_csv", spy)
+    _open("app_pages/mould.py", lang)
+    (text,) = written
+    delimiter = ";" if lang == "fr" else ","
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter))
+    assert text.startswith("\ufeff") == (lang == "fr")
+    assert rows[0][0] == i18n.catalogue(lang)["share.csv_generation"]
+    assert len(rows[0]) == 3 and all(len(row) == 3 for row in rows)
+    assert ("," in rows[2][1]) == (lang == "fr")  # generation 1's detail, a decimal
