@@ -353,3 +353,24 @@ def test_the_address_sets_the_knobs_and_follows_them():
         assert "After 40 generations" in _text(at)
     finally:
         use_language("en")
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"),
+    [
+        ("en", "<b>1 word lost at this generation:</b>", "words lost at this"),
+        ("fr", "<b>1 mot perdu à cette génération", "mots perdus à cette"),
+    ],
+)
+def test_a_single_lost_word_is_counted_in_the_singular(language, one, many):
+    # Seed 0 loses exactly one word at generation 58, and many at generation 2.
+    run = words.simulate(words.WordsScenario(samples=20_000, generations=60, replicas=1, seed=0))
+    assert run.vanished[58, 0] == 1 and run.vanished[2, 0] > 1
+    use_language(language)
+    try:
+        single, several = words.frame_text(run, 58), words.frame_text(run, 2)
+    finally:
+        use_language("en")
+    assert single.startswith(one)
+    assert many in several.replace("<br>", " ").replace("</b> <b>", " ")
+    assert "1 words" not in single and "1 mots" not in single
