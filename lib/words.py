@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lib.i18n import fmt_int, fmt_number, t, tn
+from lib.i18n import fmt_int, t, tn
 
 DATA_DIR = Path(__file__).parent / "data"
 LANGUAGES = ("en", "fr")
@@ -311,7 +311,7 @@ def frame_title(run: WordsRun, n: int) -> str:
         "words.chart.frame_title",
         int(run.alive[n, 0]),
         generation=fmt_int(n),
-        entropy=fmt_number(run.entropy[n, 0], 1),
+        entropy=tn("words.chart.bits", float(run.entropy[n, 0]), digits=1),
     )
     return wrap(title.split(" "))
 
@@ -356,8 +356,8 @@ def summary(run: WordsRun) -> str:
         "first": fmt_int(run.alive[min(1, last), 0]),
         "vocabulary": fmt_int(run.words.size),
         "samples": fmt_int(s.samples),
-        "entropy": fmt_number(run.entropy[last, 0], 1),
-        "real_entropy": fmt_number(run.entropy[0, 0], 1),
+        "entropy": tn("words.chart.bits", float(run.entropy[last, 0]), digits=1),
+        "real_entropy": tn("words.chart.bits", float(run.entropy[0, 0]), digits=1),
     }
     text = [t("words.summary.sentence", **values)]
     back = int(run.returned[:, 0].sum())

@@ -204,3 +204,22 @@ def test_the_page_hands_over_the_csv_in_its_language(lang, monkeypatch):
     assert rows[0][0] == i18n.catalogue(lang)["share.csv_generation"]
     assert len(rows[0]) == 3 and all(len(row) == 3 for row in rows)
     assert ("," in rows[2][1]) == (lang == "fr")  # generation 1's detail, a decimal
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "expected"),
+    [
+        ("fr", 0.84, f"0,8{NBSP}bit"),  # French: below 2 is singular, decimals too
+        ("fr", 1.5, f"1,5{NBSP}bit"),
+        ("fr", 9.66, f"9,7{NBSP}bits"),
+        ("en", 1.0, "1 bit"),  # shown as "1"
+        ("en", 0.84, "0.8 bits"),
+        ("en", 9.66, "9.7 bits"),
+    ],
+)
+def test_a_decimal_takes_the_plural_of_the_number_shown(language, value, expected):
+    i18n.use_language(language)
+    try:
+        assert i18n.tn("words.chart.bits", value, digits=1) == expected
+    finally:
+        i18n.use_language("en")
