@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import digits
 from lib.figures.digits import gallery_figure, measures_figure
-from lib.i18n import current_language, fmt_int, fmt_percent, t
+from lib.i18n import current_language, fmt_int, fmt_percent, plotly_separators, t
 from ui import chrome, present, state
 from ui.widgets import widget
 
@@ -42,7 +42,7 @@ def figures(scenario: digits.DigitsScenario, language: str, _run: digits.DigitsR
         real.class_share * 100,
         share_hover=[
             [
-                t("digits.share_hover", generation=n, share=fmt_percent(v / 100), digit=d)
+                t("digits.share_hover", generation=fmt_int(n), share=fmt_percent(v / 100), digit=d)
                 for d, v in enumerate(row)
             ]
             for n, row in enumerate(shares)
@@ -61,6 +61,7 @@ def figures(scenario: digits.DigitsScenario, language: str, _run: digits.DigitsR
         slider_prefix=t("digits.slider_prefix"),
         play_label=t("digits.play"),
         pause_label=t("digits.pause"),
+        separators=plotly_separators(),
     )
     panels = []
     for values, real_level, hover_key in (
@@ -78,6 +79,7 @@ def figures(scenario: digits.DigitsScenario, language: str, _run: digits.DigitsR
         mean_name=t("digits.mean_name"),
         band_name=t("digits.band_name"),
         real_name=t("digits.real_line_name"),
+        separators=plotly_separators(),
     )
     return grid, measures
 
@@ -90,7 +92,7 @@ def vanishing_sentence(run: digits.DigitsRun) -> str:
         rarest = int(np.argmin(shares[-1]))
         return t(
             "digits.vanished_none",
-            generations=run.scenario.generations,
+            generations=fmt_int(run.scenario.generations),
             digit=rarest,
             share=fmt_percent(shares[-1, rarest]),
         )

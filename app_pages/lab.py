@@ -17,7 +17,7 @@ from lib import presets, summary
 from lib.engine import Scenario, default_replicas, simulate
 from lib.figures.histogram import frame_generations, histogram_figure, y_ceiling
 from lib.figures.measures import MeasureLines, measure_figure
-from lib.i18n import current_language, fmt_int, t
+from lib.i18n import current_language, fmt_int, plotly_separators, t
 from lib.params import MAX_GENERATIONS_BY_MODEL, PAGE_PARAMS, weight_reason
 from ui import accessible, chrome, present, share, state
 from ui.widgets import widget
@@ -125,7 +125,8 @@ def main_chart(view: summary.LabView) -> object:
         for g, s in zip(view.frame_generations, view.frame_spread, strict=True)
     ]
     labels = {
-        key: t(f"lab.chart.{key}") for key in ("synthetic", "real", "x", "y", "play", "pause")
+        key: t(f"lab.chart.{key}")
+        for key in ("synthetic", "real", "x", "y", "play", "pause", "hover")
     }
     return histogram_figure(
         view.bin_edges,
@@ -136,7 +137,7 @@ def main_chart(view: summary.LabView) -> object:
         view.density_y,
         y_max=y_ceiling(view.heights, float(np.max(view.density_y))),
         labels={**labels, "slider": slider},
-        separators=t("lab.separators"),
+        separators=plotly_separators(),
     )
 
 
@@ -174,7 +175,7 @@ def measure_charts(view: summary.LabView) -> list:
                 labels=labels,
                 reference=reference,
                 suffix=unit,
-                separators=t("lab.separators"),
+                separators=plotly_separators(),
             )
         )
     return figures

@@ -9,62 +9,44 @@ import streamlit as st
 
 from lib import demos
 from lib.figures import maths as figures
-from lib.i18n import current_language, fmt_int, fmt_number, t
+from lib.i18n import fmt_int, fmt_number, plotly_separators, t, tn
 from ui import chrome, present, state, widgets
 
 SEED = 1
 PRESENT_HEIGHT = 560  # px: the two charts on a projector, under the title and heading
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
+# Each paper by its key: title and address as published (the same in both languages);
+# its authors, venue and what it shows come from the catalogue (maths.refs.*).
 REFERENCES = (
     (
         "shumailov",
-        "Shumailov, Shumaylov, Zhao, Papernot, Anderson & Gal",
         "AI models collapse when trained on recursively generated data",
-        "Nature 631, 755–759 (2024)",
         "https://www.nature.com/articles/s41586-024-07566-y",
     ),
     (
         "gerstgrasser",
-        "Gerstgrasser et al.",
         "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating "
         "Real and Synthetic Data",
-        "arXiv:2404.01413 (2024)",
         "https://arxiv.org/abs/2404.01413",
     ),
     (
         "bertrand",
-        "Bertrand, Bose, Duplessis, Jiralerspong & Gidel",
         "On the Stability of Iterative Retraining of Generative Models on their own Data",
-        "ICLR 2024",
         "https://arxiv.org/abs/2310.00429",
     ),
-    (
-        "alemohammad",
-        "Alemohammad et al.",
-        "Self-Consuming Generative Models Go MAD",
-        "ICLR 2024",
-        "https://arxiv.org/abs/2307.01850",
-    ),
+    ("alemohammad", "Self-Consuming Generative Models Go MAD", "https://arxiv.org/abs/2307.01850"),
     (
         "kazdan",
-        "Kazdan et al.",
         "Collapse or Thrive? Perils and Promises of Synthetic Data in a Self-Generating World",
-        "arXiv:2410.16713 (2024)",
         "https://arxiv.org/abs/2410.16713",
     ),
     (
         "dohmatob",
-        "Dohmatob, Feng, Yang, Charton & Kempe",
         "A Tale of Tails: Model Collapse as a Change of Scaling Laws",
-        "ICML 2024",
         "https://arxiv.org/abs/2402.07043",
     ),
 )
-
-
-def _separators() -> str:
-    return ",\u202f" if current_language() == "fr" else ".,"
 
 
 def fmt_figure(value: float) -> str:
@@ -125,16 +107,23 @@ def _table(result: demos.Check, generations: int) -> dict[str, list[str]]:
     return columns
 
 
+def _operator(name: str) -> str:
+    """An operator's name in the visitor's language, set upright (``maths.op.<name>``);
+    through \\text, since KaTeX takes accented letters only in text mode."""
+    return rf"\operatorname{{\text{{{t(f'maths.op.{name}')}}}}}"
+
+
 def the_loop() -> None:
     st.header(t("maths.loop.heading"))
     st.markdown(t("maths.loop.real"))
     st.latex(r"D_0 = (x_1, \dots, x_M), \qquad x_i \sim p_0")
     st.markdown(t("maths.loop.fit"))
     replace, accumulate = (t(f"param.regime.options.{r}") for r in ("replace", "accumulate"))
+    fit = _operator("fit")
     st.latex(
         r"\begin{aligned}"
-        rf"\hat p_n &= \operatorname{{fit}}(D_{{n-1}}) && \text{{({replace})}}\\"
-        r"\hat p_n &= \operatorname{fit}(D_0 \cup D_1 \cup \dots \cup D_{n-1})"
+        rf"\hat p_n &= {fit}(D_{{n-1}}) && \text{{({replace})}}\\"
+        rf"\hat p_n &= {fit}(D_0 \cup D_1 \cup \dots \cup D_{{n-1}})"
         rf" && \text{{({accumulate})}}"
         r"\end{aligned}"
     )
@@ -142,7 +131,7 @@ def the_loop() -> None:
     st.latex(
         r"D_n = \big(\underbrace{y_1, \dots, y_R}_{\sim\, p_0},\;"
         r"\underbrace{z_1, \dots, z_{M-R}}_{\sim\, \hat p_n^{\,(T)}}\big),"
-        r"\qquad R = \operatorname{round}(\alpha M)"
+        rf"\qquad R = {_operator('round')}(\alpha M)"
     )
     st.markdown(t("maths.loop.gauss"))
     st.latex(
@@ -169,14 +158,15 @@ def the_closed_forms() -> None:
     )
     st.markdown(t("maths.closed.median"))
     st.latex(
-        r"\operatorname{med}(\sigma^2_n) \approx \sigma^2_0 \exp\!\left("
+        rf"{_operator('median')}(\sigma^2_n) \approx \sigma^2_0 \exp\!\left("
         r"n\left(\psi\!\left(\tfrac{M-1}{2}\right) + \log\tfrac{2}{M-\delta}\right)"
         r" - \frac{\psi''\!\left(\frac{M-1}{2}\right)}{6\,\psi'\!\left(\frac{M-1}{2}\right)}"
         r"\right)"
     )
     st.markdown(t("maths.closed.mean"))
     st.latex(
-        r"\operatorname{Var}(\mu_n) = \frac{1}{M}\sum_{k=0}^{n-1}\mathbb{E}[\sigma^2_k]"
+        rf"{_operator('variance')}(\mu_n)"
+        r" = \frac{1}{M}\sum_{k=0}^{n-1}\mathbb{E}[\sigma^2_k]"
         r" = \begin{cases}"
         r"\sigma^2_0\left(1 - \left(\frac{M-1}{M}\right)^{n}\right) & \delta = 0\\[6pt]"
         r"n\,\sigma^2_0 / M & \delta = 1"
@@ -239,7 +229,7 @@ def the_check(values: dict) -> None:
                 "theory_mean": t("maths.check.theory_mean"),
                 "theory_median": t("maths.check.theory_median"),
             },
-            separators=_separators(),
+            separators=plotly_separators(),
         )
         st.markdown(f"**{t('maths.check.chart_variance')}**")
         if present.active():  # both charts taller, in larger type; they fit 1920x1080
@@ -257,7 +247,7 @@ def the_check(values: dict) -> None:
                 "simulation": t("maths.check.sim_drift"),
                 "theory": t("maths.check.theory_drift"),
             },
-            separators=_separators(),
+            separators=plotly_separators(),
         )
         st.markdown(f"**{t('maths.check.chart_drift')}**")
         if present.active():  # both charts taller, in larger type; they fit 1920x1080
@@ -266,11 +256,11 @@ def the_check(values: dict) -> None:
     # The charts in one sentence: the first row of the table, read aloud.
     mean_variance = result.rows[0]
     st.markdown(
-        t(
+        tn(
             "maths.check.summary",
+            generations,
             replicas=fmt_int(result.replicas),
             samples=fmt_int(samples),
-            generations=fmt_int(generations),
             simulated=fmt_figure(mean_variance.simulated.value),
             theory=fmt_figure(mean_variance.theory),
             gap=("+" if mean_variance.gap > 0 else "") + fmt_number(mean_variance.gap, 1),
@@ -281,8 +271,9 @@ def the_check(values: dict) -> None:
 def the_references() -> None:
     st.header(t("maths.refs.heading"))
     lines = [
-        f"- {authors}, [*{title}*]({url}), {venue}. {t(f'maths.refs.{key}')}"
-        for key, authors, title, venue, url in REFERENCES
+        f"- {t(f'maths.refs.authors.{key}')}, [*{title}*]({url}), "
+        f"{t(f'maths.refs.venue.{key}')}. {t(f'maths.refs.{key}')}"
+        for key, title, url in REFERENCES
     ]
     st.markdown("\n".join(lines))
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import mould
 from lib.figures.mould import mould_figure
-from lib.i18n import current_language, fmt_int, fmt_percent, t
+from lib.i18n import current_language, fmt_percent, plotly_separators, t, tn
 from ui import chrome, present, state
 from ui.widgets import widget
 
@@ -45,6 +45,7 @@ def figure(values: dict, language: str):
         slider_prefix=t("mould.slider_prefix"),
         play_label=t("mould.play"),
         pause_label=t("mould.pause"),
+        separators=plotly_separators(),
     )
 
 
@@ -66,9 +67,9 @@ state.sync_url("mould", values)
 if chrome.shows("prose"):
     st.caption(t("mould.how_to_read"))
 run = cast_run(*(values[key] for key in KNOBS))
-summary = t(
+summary = tn(
     "mould.summary",
-    generations=fmt_int(values["generations"]),
+    values["generations"],
     kept=fmt_percent(run.detail[-1]),
     expected=fmt_percent(run.expected[-1]),
 )
@@ -94,9 +95,12 @@ present.figure(
 if chrome.shows("prose"):
     if values["real_fraction"] > 0:
         floor = mould.detail_floor(values["points"], values["coarseness"], values["real_fraction"])
-        st.markdown(
-            t("mould.floor", share=fmt_percent(values["real_fraction"]), floor=fmt_percent(floor))
-        )
+        share = fmt_percent(values["real_fraction"])
+        # A floor that rounds to 0% is no floor: say so rather than "settles near 0%".
+        if round(floor * 100) > 0:
+            st.markdown(t("mould.floor", share=share, floor=fmt_percent(floor)))
+        else:
+            st.markdown(t("mould.floor_none", share=share))
     else:
         st.markdown(t("mould.no_floor"))
     st.subheader(t("mould.explain_title"))

@@ -14,7 +14,7 @@ import streamlit as st
 
 from lib import words
 from lib.figures.words import run_figure
-from lib.i18n import current_language, fmt_int, fmt_percent, t
+from lib.i18n import current_language, fmt_int, fmt_percent, plotly_separators, t
 from ui import accessible, chrome, present, state
 from ui.widgets import widget
 
@@ -67,7 +67,7 @@ def load_figure(scenario: words.WordsScenario, language: str) -> object:
         else t("words.chart.slider")
     )
     return run_figure(
-        run, frames, [fmt_int(g) for g in frames], labels=labels, separators=t("words.separators")
+        run, frames, [fmt_int(g) for g in frames], labels=labels, separators=plotly_separators()
     )
 
 

@@ -78,8 +78,19 @@ def standalone_html(
     )
 
 
-def _cell(value: object) -> str:
-    """Machine-readable: a dot for decimals, no thousands separator, empty for NaN."""
+# How a spreadsheet set to each language reads CSV: English wants commas between fields
+# and a decimal point; French spreadsheets (Excel, LibreOffice in a French locale) split
+# on semicolons, read the comma as the decimal mark, and take the file for UTF-8 only
+# when it opens with a byte-order mark (the accented headers come out garbled otherwise).
+CSV_DIALECTS = {
+    "en": {"delimiter": ",", "decimal": ".", "bom": ""},
+    "fr": {"delimiter": ";", "decimal": ",", "bom": "\ufeff"},
+}
+
+
+def _cell(value: object, decimal: str = ".") -> str:
+    """A number as the spreadsheet reads it: ``decimal`` as the decimal mark, no
+    thousands separator, full precision; empty for NaN."""
     if value is None:
         return ""
     if isinstance(value, bool | np.bool_):
@@ -88,17 +99,21 @@ def _cell(value: object) -> str:
         return str(int(value))
     if isinstance(value, float | np.floating):
         number = float(value)
-        return "" if math.isnan(number) else format(number, ".10g")
+        return "" if math.isnan(number) else format(number, ".10g").replace(".", decimal)
     return str(value)
 
 
-def measures_csv(columns: Mapping[str, Sequence[float] | np.ndarray], generation: str) -> str:
-    """Per-generation measures as CSV text, one row a generation.
+def measures_csv(
+    columns: Mapping[str, Sequence[float] | np.ndarray], generation: str, language: str = "en"
+) -> str:
+    """Per-generation measures as CSV text, one row a generation, in the form a
+    spreadsheet set to ``language`` opens directly (``CSV_DIALECTS``).
 
     ``columns`` maps a column header to one value a generation, shape (generations + 1,);
     ``generation`` is the header of the first column (0, 1, 2, ...). Raises ValueError if
     the columns differ in length or are not one-dimensional.
     """
+    dialect = CSV_DIALECTS.get(language, CSV_DIALECTS["en"])
     arrays = {name: np.asarray(values) for name, values in columns.items()}
     lengths = {array.shape for array in arrays.values()}
     if any(array.ndim != 1 for array in arrays.values()):
@@ -107,8 +122,10 @@ def measures_csv(columns: Mapping[str, Sequence[float] | np.ndarray], generation
         raise ValueError(f"the measures differ in length: {sorted(lengths)}")
     rows = next(iter(lengths))[0] if lengths else 0
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write(dialect["bom"])
+    writer = csv.writer(buffer, delimiter=dialect["delimiter"], lineterminator="\n")
     writer.writerow([generation, *arrays])
     for index in range(rows):
-        writer.writerow([index, *(_cell(array[index]) for array in arrays.values())])
+        cells = (_cell(array[index], dialect["decimal"]) for array in arrays.values())
+        writer.writerow([index, *cells])
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import tomllib
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -79,9 +80,44 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def tn(key: str, count: float, *, digits: int | None = None, **values: object) -> str:
+    """The string ``key`` for ``count`` things, in the current language's grammar.
+
+    The catalogue holds one variant a CLDR plural category (``key.one``, ``key.other``;
+    ``key.other`` is the fallback, e.g. for French's ``many``), and Babel says which the
+    count takes: French puts 0 and 1 in ``one`` ("0 mot perdu"), English only 1. The count
+    fills ``{count}``, formatted for the language: a whole number, or with ``digits``
+    decimals at most, and then the form is that of the number shown ("1,5 bit" in French,
+    "1.5 bits" in English).
+    """
+    language = current_language()
+    if digits is None:
+        shown, number = fmt_int(count), Decimal(abs(int(count)))
+    else:
+        shown = fmt_number(count, digits)
+        number = Decimal(f"{abs(count):.{digits}f}").normalize()
+    form = Locale.parse(language).plural_form(number)
+    entries = catalogue(language)
+    chosen = f"{key}.{form}" if f"{key}.{form}" in entries else f"{key}.other"
+    return t(chosen, count=shown, **values)
+
+
+def plotly_separators() -> str:
+    """Plotly's decimal and thousands separators: ``.,`` in English, a decimal comma and
+    the narrow no-break space (the one French thousands separator, as in ``fmt_int``)."""
+    symbols = Locale.parse(current_language()).number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]
+
+
 def fmt_number(value: float, digits: int = 2) -> str:
     """``0.63`` in English, ``0,63`` in French; ``digits`` decimals at most."""
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=current_language())
+
+
+def fmt_fixed(value: float, digits: int) -> str:
+    """Exactly ``digits`` decimals: ``0.90`` in English, ``0,90`` in French."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=current_language())
 
 

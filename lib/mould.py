@@ -10,8 +10,10 @@ fine engraved hatching). Its darkness is read as a 2-D probability density. Gene
 2. mould: the next picture is the 2-D histogram of those positions smoothed by a Gaussian
    of width ``coarseness`` pixels (a kernel density estimate on the pixel grid).
 
-Every step is linear in the picture in expectation, so the expected loss of detail has a
-closed form (``expected_detail``) that the tests hold the simulation to. Pure numpy,
+The detail a cast keeps compares its edges with the object's (``agreement``): the blur
+of the mould and the grain of a cast both count against it, so fewer points lose detail
+faster. Its expectation has an exact formula (``expected_agreement``, through the mean
+and the covariance of the casts) that the tests hold the simulation to. Pure numpy,
 scipy and Pillow; no streamlit.
 """
 
@@ -38,8 +40,8 @@ _RELIEF = 0.92
 @dataclass(frozen=True)
 class MouldRun:
     pictures: np.ndarray  # (generations + 1, size, size) darkness in [0, 1]; row 0 = object
-    detail: np.ndarray  # (generations + 1,) share of the object's fine detail kept; row 0 = 1
-    expected: np.ndarray  # (generations + 1,) its expectation over casts (closed form)
+    detail: np.ndarray  # (generations + 1,) share of the object's edges kept; row 0 = 1
+    expected: np.ndarray  # (generations + 1,) the same for an average cast (exact formula)
 
 
 def _arc_text(canvas: Image.Image, text: str, centre: float, radius: float, size: int) -> None:
@@ -166,56 +168,99 @@ def _edges(density: np.ndarray) -> np.ndarray:
     return np.stack([seen - np.roll(seen, 1, axis=0), seen - np.roll(seen, 1, axis=1)])
 
 
-def detail(densities: np.ndarray, original_density: np.ndarray) -> np.ndarray:
-    """Share of the object's edges that a picture keeps: the projection of its edges on
-    the object's, so 1 for the object itself and 0 for a featureless blur.
+def agreement(densities: np.ndarray, original_density: np.ndarray) -> np.ndarray:
+    """How closely a picture's edges match the object's: 1 − |E(p) − E(p₀)|² / |E(p₀)|².
 
-    Linear in the picture, so the grain that casting adds cancels out on average.
-    ``densities`` is ``(..., size, size)``; returns ``(...)``.
+    1 for the object itself, 0 for a featureless blur (no closer than a blank picture),
+    below 0 when casting grain adds more false edges than the blur removed: grain is an
+    error here, never detail. ``densities`` is ``(..., size, size)``; returns ``(...)``.
     """
     reference = _edges(original_density)
     flat = np.reshape(densities, (-1, *original_density.shape))
-    kept = np.array([np.sum(_edges(d) * reference) for d in flat]) / np.sum(reference**2)
-    return kept.reshape(np.shape(densities)[:-2])
+    error = np.array([np.sum((_edges(d) - reference) ** 2) for d in flat])
+    return (1.0 - error / np.sum(reference**2)).reshape(np.shape(densities)[:-2])
 
 
-def _spectrum(coarseness: float, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The mould's gain at each frequency, and each frequency's share of the detail."""
+def detail(densities: np.ndarray, original_density: np.ndarray) -> np.ndarray:
+    """Share of the object's edges a picture keeps: ``agreement`` read as a share, 0 once
+    grain and blur leave nothing of the object's edges."""
+    return np.maximum(agreement(densities, original_density), 0.0)
+
+
+def _spectrum(coarseness: float, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frequency: the mould's gain g, the edge filter's power |F̂|² (eye blur
+    included) and the object's spectrum p̂₀ (numpy's unnormalised 2-D FFT)."""
     impulse = np.zeros((size, size))
     impulse[0, 0] = 1.0
     gain = np.real(np.fft.fft2(smooth(impulse, coarseness)))  # symmetric kernel: real
-    edges = np.fft.fft2(_edges(impulse), axes=(1, 2))
-    weight = np.sum(np.abs(edges) ** 2, axis=0) * np.abs(np.fft.fft2(_density(original(size)))) ** 2
-    return gain, weight / weight.sum()
+    edge_power = np.sum(np.abs(np.fft.fft2(_edges(impulse), axes=(1, 2))) ** 2, axis=0)
+    return gain, edge_power, np.fft.fft2(_density(original(size)))
+
+
+def expected_agreement(
+    generations: int, points: int, coarseness: float, real_fraction: float, size: int = SIZE
+) -> np.ndarray:
+    """``E[agreement]`` for generations 0..n, exactly.
+
+    With N points, r = share cast from the object, g the mould's gain, m̂ₙ = E[p̂ₙ]:
+    - the mean follows m̂ₙ = g((1 − r) m̂ₙ₋₁ + r p̂₀);
+    - a cast is multinomial, so the grain's covariance obeys
+      Cov pₙ = G[(1 − r)(1 − r − 1/N) Cov pₙ₋₁ + Sₙ]Gᵀ, with
+      Sₙ = [(1 − r)(diag mₙ₋₁ − mₙ₋₁mₙ₋₁ᵀ) + r(diag p₀ − p₀p₀ᵀ)]/N;
+    - through a filter that treats every pixel alike (the edges), only its trace counts,
+      and that splits frequency by frequency: Wₙ = c g² Wₙ₋₁ + g²[1 − (1 − r)|m̂ₙ₋₁|²
+      − r|p̂₀|²]/N.
+    Then E|E(pₙ) − E(p₀)|² = Σ |F̂|²(|m̂ₙ − p̂₀|² + Wₙ) / size² (Parseval).
+    """
+    gain, edge_power, p0_hat = _spectrum(coarseness, size)
+    share = round(real_fraction * points) / points
+    carry = (1 - share) * (1 - share - 1 / points)
+    reference = np.sum(edge_power * np.abs(p0_hat) ** 2)
+    mean_hat, grain = p0_hat, np.zeros_like(gain)
+    out = [1.0]
+    for _ in range(generations):
+        fresh_grain = 1 - (1 - share) * np.abs(mean_hat) ** 2 - share * np.abs(p0_hat) ** 2
+        grain = carry * gain**2 * grain + gain**2 * fresh_grain / points
+        mean_hat = gain * ((1 - share) * mean_hat + share * p0_hat)
+        error = np.sum(edge_power * (np.abs(mean_hat - p0_hat) ** 2 + grain))
+        out.append(float(1.0 - error / reference))
+    return np.array(out)
 
 
 def expected_detail(
     generations: int, points: int, coarseness: float, real_fraction: float, size: int = SIZE
 ) -> np.ndarray:
-    """``E[detail]`` for generations 0..n, exactly.
+    """The detail an average cast keeps, generations 0..n: ``expected_agreement`` read as a
+    share, as ``detail`` reads one cast (0 once the expected error passes a blank's)."""
+    expected = expected_agreement(generations, points, coarseness, real_fraction, size)
+    return np.maximum(expected, 0.0)
 
-    In Fourier space the mould multiplies each frequency by the blur's gain g, and a cast
-    keeps the picture on average, so E[p̂ₙ] = g((1 − r) E[p̂ₙ₋₁] + r p̂₀), r being the share
-    of points cast from the object. The detail measure is linear, hence the weighted sum.
-    """
-    gain, weight = _spectrum(coarseness, size)
+
+def stationary_agreement(
+    points: int, coarseness: float, real_fraction: float, size: int = SIZE
+) -> float:
+    """Where ``E[agreement]`` settles after many generations: the fixed point of the
+    recursions above, m̂ = r g p̂₀ / (1 − (1 − r) g) and W = g² s / (1 − c g²)."""
+    gain, edge_power, p0_hat = _spectrum(coarseness, size)
     share = round(real_fraction * points) / points
-    kept = np.ones_like(gain)  # E[p̂ₙ] / p̂₀, frequency by frequency
-    out = [1.0]
-    for _ in range(generations):
-        kept = gain * ((1 - share) * kept + share)
-        out.append(float(np.sum(weight * kept)))
-    return np.array(out)
+    carry = (1 - share) * (1 - share - 1 / points)
+    # The mould keeps the total ink (gain 1 at frequency 0), where the fraction is 0/0
+    # when nothing is cast from the object; edges never see that frequency anyway.
+    moving = np.ones(gain.shape, dtype=bool)
+    moving[0, 0] = False
+    mean_hat = np.divide(
+        share * gain * p0_hat, 1 - (1 - share) * gain, out=p0_hat.copy(), where=moving
+    )
+    fresh_grain = 1 - (1 - share) * np.abs(mean_hat) ** 2 - share * np.abs(p0_hat) ** 2
+    grain = gain**2 * fresh_grain / points / (1 - carry * gain**2)
+    error = np.sum(edge_power * (np.abs(mean_hat - p0_hat) ** 2 + grain))
+    return float(1.0 - error / np.sum(edge_power * np.abs(p0_hat) ** 2))
 
 
 def detail_floor(points: int, coarseness: float, real_fraction: float, size: int = SIZE) -> float:
-    """Where ``E[detail]`` settles after many generations: the fixed point
-    r g / (1 − (1 − r) g) of the recursion above, weighted the same way (0 when r = 0)."""
-    gain, weight = _spectrum(coarseness, size)
-    share = round(real_fraction * points) / points
-    if share == 0:
-        return 0.0
-    return float(np.sum(weight * share * gain / (1 - (1 - share) * gain)))
+    """The detail an average cast settles at, as a share (0 when nothing is cast from
+    the object: blur alone then wipes every edge)."""
+    return max(stationary_agreement(points, coarseness, real_fraction, size), 0.0)
 
 
 def run(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib import theory
-from lib.i18n import fmt_int, fmt_percent, t
+from lib.i18n import fmt_int, fmt_percent, t, tn
 from lib.sources import get_source
 
 REAL_TAIL_MASS = 0.05  # the real world's share beyond its own 2.5 % and 97.5 % quantiles
@@ -74,12 +74,7 @@ def sentence(
         "real_tails": share(REAL_TAIL_MASS),
     }
     if distinct is not None and samples is not None:
-        return t(
-            "lab.summary.resample",
-            distinct=fmt_int(distinct),
-            samples=fmt_int(samples),
-            **values,
-        )
+        return tn("lab.summary.resample", distinct, samples=fmt_int(samples), **values)
     return t("lab.summary.sentence", **values)
 
 

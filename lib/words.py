@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lib.i18n import fmt_int, fmt_number, t
+from lib.i18n import fmt_int, t, tn
 
 DATA_DIR = Path(__file__).parent / "data"
 LANGUAGES = ("en", "fr")
@@ -307,11 +307,11 @@ def _heading(text: str) -> str:
 def frame_title(run: WordsRun, n: int) -> str:
     """The title of generation ``n``, broken into short lines (numbers never split: they
     are grouped with non-breaking spaces)."""
-    title = t(
+    title = tn(
         "words.chart.frame_title",
+        int(run.alive[n, 0]),
         generation=fmt_int(n),
-        alive=fmt_int(run.alive[n, 0]),
-        entropy=fmt_number(run.entropy[n, 0], 1),
+        entropy=tn("words.chart.bits", float(run.entropy[n, 0]), digits=1),
     )
     return wrap(title.split(" "))
 
@@ -329,16 +329,16 @@ def frame_text(run: WordsRun, n: int) -> str:
         head = t("words.text.none_gone")
     else:
         key = "words.text.first_gone" if n == 1 else "words.text.gone"
-        head = t(key, count=fmt_int(lost))
+        head = tn(key, lost)
     lines = [_heading(head)]
     shown = run.words[run.vanished_first[n]].tolist()
     if shown:
         more = lost - len(shown)
-        tail = [t("words.text.more", count=fmt_int(more))] if more > 0 else []
+        tail = [tn("words.text.more", more)] if more > 0 else []
         lines.append(wrap([f"<i>{w}</i>" for w in shown] + tail, sep=", "))
     back = int(run.returned[n, 0])
     if back:
-        lines.append(t("words.text.returned", count=fmt_int(back)))
+        lines.append(tn("words.text.returned", back))
     bag = [
         f"<b>{run.words[i]}</b>" if is_rare(i) else str(run.words[i]) for i in run.bags[n].tolist()
     ]
@@ -351,18 +351,18 @@ def summary(run: WordsRun) -> str:
     s = run.scenario
     last = run.alive.shape[0] - 1
     values = {
-        "generations": fmt_int(last),
+        "after": tn("words.summary.after", last),
         "alive": fmt_int(run.alive[last, 0]),
         "first": fmt_int(run.alive[min(1, last), 0]),
         "vocabulary": fmt_int(run.words.size),
         "samples": fmt_int(s.samples),
-        "entropy": fmt_number(run.entropy[last, 0], 1),
-        "real_entropy": fmt_number(run.entropy[0, 0], 1),
+        "entropy": tn("words.chart.bits", float(run.entropy[last, 0]), digits=1),
+        "real_entropy": tn("words.chart.bits", float(run.entropy[0, 0]), digits=1),
     }
     text = [t("words.summary.sentence", **values)]
     back = int(run.returned[:, 0].sum())
     if back:
-        text.append(t("words.summary.returned", count=fmt_int(back)))
+        text.append(tn("words.summary.returned", back))
     elif s.regime == "accumulate":
         text.append(t("words.summary.accumulate"))
     return " ".join(text)

@@ -332,8 +332,8 @@ def test_the_page_paints_the_stored_run_then_follows_the_knobs():
     assert first in text, "the sentence names the digit that vanished first"
     assert words["digits.stored_run"] in text, "the page says the default was computed ahead"
 
-    at.slider(key="samples").set_value(150)
-    at.slider(key="generations").set_value(4)
+    at.select_slider(key="samples").set_value(150)
+    at.select_slider(key="generations").set_value(4)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["samples"] in (["150"], "150")

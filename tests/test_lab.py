@@ -257,8 +257,11 @@ def test_the_sentence_in_english(english):
         "of the data instead of 5%."
     )
     assert summary.sentence(1, 0.9, 0.04).startswith("After one generation ")
+    # The count takes English's plural rules: one value is "a single value ... is left".
     resample = summary.sentence(1_000, 0.0, 0.0, distinct=1, samples=100)
-    assert "After 1,000 generations only 1 of the 100 values are still distinct" in resample
+    assert "After 1,000 generations a single value of the 100 is left" in resample
+    resample = summary.sentence(40, 0.2, 0.0, distinct=2, samples=100)
+    assert "After 40 generations only 2 of the 100 values are still distinct" in resample
 
 
 def test_the_sentence_in_french():
@@ -366,9 +369,10 @@ def test_widgets_are_reached_by_key_and_write_the_url(english):
     at = _lab()
     for key in ("source", "model"):
         assert at.selectbox(key=key).value == params.REGISTRY[key].default
-    for key in ("samples", "generations", "real_fraction", "temperature", "seed"):
-        assert at.slider(key=key).value == params.REGISTRY[key].default
-    at.slider(key="samples").set_value(200).run()
+    for key in ("samples", "generations", "real_fraction", "temperature"):
+        assert at.select_slider(key=key).value == params.REGISTRY[key].default
+    assert at.slider(key="seed").value == params.REGISTRY["seed"].default
+    at.select_slider(key="samples").set_value(200).run()
     assert not at.exception
     assert _query(at)["samples"] == "200"
     at.selectbox(key="source").set_value("two_humps").run()
@@ -384,7 +388,7 @@ def test_a_bad_address_gives_notices_and_safe_values(english):
     label = t("param.samples.label")
     assert t("notice.out_of_range", name=label, raw="3", value=str(low)) in notices
     assert "“nope”" in notices
-    assert at.slider(key="samples").value == params.REGISTRY["samples"].low
+    assert at.select_slider(key="samples").value == params.REGISTRY["samples"].low
     assert at.selectbox(key="source").value == "normal"
     assert _query(at)["samples"] == str(params.REGISTRY["samples"].low)
     assert "source" not in _query(at)
@@ -396,8 +400,8 @@ def test_a_preset_sets_every_knob(english):
     assert not at.exception
     expected = presets.preset_values("two_humps")
     assert at.selectbox(key="source").value == "two_humps"
-    assert at.slider(key="samples").value == expected["samples"]
-    assert at.slider(key="temperature").value == 1.0  # the old knob does not linger
+    assert at.select_slider(key="samples").value == expected["samples"]
+    assert at.select_slider(key="temperature").value == 1.0  # the old knob does not linger
     assert at.slider(key="seed").value == expected["seed"]
     assert _query(at) == {"lang": "en", **params.to_query(expected, "lab")}
 
@@ -418,7 +422,7 @@ def test_a_long_mixture_run_is_capped_and_said_so(english):
     at = _lab(model="mixture", generations="1000", samples="10")
     notices = " ".join(i.body for i in at.info)
     assert t("notice.model_cap", name=t("param.generations.label"), value=str(cap)) in notices
-    assert at.slider(key="generations").value == cap
+    assert at.select_slider(key="generations").value == cap
     assert _query(at)["generations"] == str(cap)
     frames = _main_chart(at)["frames"]
     assert len(frames) == MAX_FRAMES and frames[-1]["name"] == str(cap)  # evenly skipped
@@ -430,4 +434,4 @@ def test_the_classroom_view_keeps_the_chart_and_drops_the_rest(english):
     assert "lab_histogram" in keys and not keys & {"lab_spread", "lab_tails", "lab_distance"}
     assert not [b for b in at.button if str(b.key).startswith("preset_")]
     assert _query(at)["present"] == "1" and _query(at)["generations"] == "12"
-    assert at.slider(key="generations").value == 12  # the knobs live on, hidden
+    assert at.select_slider(key="generations").value == 12  # the knobs live on, hidden

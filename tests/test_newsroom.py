@@ -327,7 +327,7 @@ def test_the_link_follows_the_knobs_and_a_default_stays_out_of_it():
     at.run()
     link = _share_codes(at)[0]
     assert link == f"{share.DEFAULT_BASE}/lab?lang=en"  # defaults only: a short address
-    at.slider(key="samples").set_value(40).run()
+    at.select_slider(key="samples").set_value(40).run()
     link, snippet = _share_codes(at)[:2]
     assert link == f"{share.DEFAULT_BASE}/lab?lang=en&samples=40"
     assert _parse(snippet)[0][1]["src"] == f"{share.DEFAULT_BASE}/lab?embed=true&lang=en&samples=40"

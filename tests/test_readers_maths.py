@@ -266,15 +266,15 @@ def test_maths_table_agrees_with_theory_in_both_languages(lang):
 def test_maths_widgets_drive_the_check_and_the_address():
     with _language("en"):
         at = _open("app_pages/maths.py", "en", samples="100", generations="20")
-        assert at.slider(key="samples").value == 100
-        assert at.slider(key="generations").value == 20
+        assert at.select_slider(key="samples").value == 100
+        assert at.select_slider(key="generations").value == 20
         assert "generation 20" in at.table[0].value.iloc[0, 0]
         at.button_group(key="estimator").set_value("unbiased").run()
         assert not at.exception
         assert at.query_params["estimator"] in (["unbiased"], "unbiased")
         theory_cell = at.table[0].value.iloc[0, 3]
         assert _number(theory_cell) == pytest.approx(1.0)
-        at.slider(key="generations").set_value(10).run()
+        at.select_slider(key="generations").set_value(10).run()
         assert "generation 10" in at.table[0].value.iloc[0, 0]
         assert at.query_params["samples"] in (["100"], "100")
 
@@ -288,5 +288,5 @@ def test_readers_and_maths_on_a_projector_keep_one_chart_and_one_sentence():
         assert [m.value for m in at.markdown if m.value.startswith(sentence)]
         at = _open("app_pages/maths.py", "en", present="1")
         assert len(_figures(at)) == 2 and not at.table and not at.get("latex")
-        lines = [m.value for m in at.markdown if "simulated chains" in m.value]
+        lines = [m.value for m in at.markdown if "simulations with M =" in m.value]
         assert len(lines) == 1 and f"M = {_defaults()[0]}" in lines[0]

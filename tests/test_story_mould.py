@@ -136,21 +136,21 @@ def test_folded_panels_send_nothing_until_opened():
     at.session_state["story_settings"] = True
     at.session_state["table_hero_chart"] = True
     at.run()
-    assert at.slider(key="real_fraction").value == 0.3 and len(at.table) == 1
-    at.slider(key="real_fraction").set_value(0.5).run()
+    assert at.select_slider(key="real_fraction").value == 0.3 and len(at.table) == 1
+    at.select_slider(key="real_fraction").set_value(0.5).run()
     at.session_state["story_settings"] = False  # folded again: the knob is not drawn ...
     at.run()
     at.run()
     assert not at.slider and _query(at)["real_fraction"] == "0.5"  # ... and not forgotten
     at.session_state["story_settings"] = True
     at.run()
-    assert at.slider(key="real_fraction").value == 0.5
+    assert at.select_slider(key="real_fraction").value == 0.5
 
 
 def test_the_story_knobs_write_the_url_and_link_to_the_laboratory():
     at = _open("en")
-    at.slider(key="real_fraction").set_value(0.5).run()
-    at.slider(key="generations").set_value(40).run()
+    at.select_slider(key="real_fraction").set_value(0.5).run()
+    at.select_slider(key="generations").set_value(40).run()
     assert not at.exception
     assert _query(at) == {"lang": "en", "real_fraction": "0.5", "generations": "40"}
     assert len(_figure(at, "hero_chart")["frames"]) == 41
@@ -171,7 +171,7 @@ def test_the_story_knobs_write_the_url_and_link_to_the_laboratory():
 def test_a_shared_story_link_is_reproduced_and_repaired():
     at = _open("fr", source="two_humps", samples="5000", seed="7")
     assert at.selectbox(key="source").value == "two_humps"
-    assert at.slider(key="samples").value == 1_000  # the Story's ceiling
+    assert at.select_slider(key="samples").value == 1_000  # the Story's ceiling
     assert at.slider(key="seed").value == 7
     assert len(at.info) == 1  # one translated notice for the value replaced
 
@@ -232,8 +232,8 @@ def test_the_mould_page_runs_in_both_languages(lang):
 def test_the_mould_knobs_change_the_run_and_the_url():
     at = _open("en", "app_pages/mould.py")
     before = _array(_figure(at, "mould_chart")["data"][3]["y"])
-    at.slider(key="real_fraction").set_value(0.4).run()
-    at.slider(key="points").set_value(5_000).run()
+    at.select_slider(key="real_fraction").set_value(0.4).run()
+    at.select_slider(key="points").set_value(5_000).run()
     assert not at.exception
     assert _query(at) == {"lang": "en", "real_fraction": "0.4", "points": "5000"}
     after = _array(_figure(at, "mould_chart")["data"][3]["y"])
@@ -245,7 +245,7 @@ def test_the_mould_knobs_change_the_run_and_the_url():
 
 def test_the_mould_reads_its_knobs_from_the_url():
     at = _open("en", "app_pages/mould.py", points="250", coarseness="2", generations="12")
-    assert at.slider(key="points").value == 1_000  # clamped to the smallest mould
-    assert at.slider(key="coarseness").value == 2.0
+    assert at.select_slider(key="points").value == 1_000  # clamped to the smallest mould
+    assert at.select_slider(key="coarseness").value == 2.0
     assert len(_figure(at, "mould_chart")["frames"]) == 13
     assert len(at.info) == 1

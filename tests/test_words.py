@@ -341,15 +341,36 @@ def test_the_page_runs_in_french_and_credits_the_data():
 def test_the_address_sets_the_knobs_and_follows_them():
     try:
         at = _words_page("en", temperature="0.6", samples="3000", regime="accumulate", seed="5")
-        assert at.slider(key="temperature").value == pytest.approx(0.6)
-        assert at.slider(key="samples").value == 3000
+        assert at.select_slider(key="temperature").value == pytest.approx(0.6)
+        assert at.select_slider(key="samples").value == 3000
         assert at.session_state["regime"] == "accumulate"
         shown = _text(at)
         assert "Keeping every text so far" in shown and "real English" in shown
         assert "CC BY-SA 4.0" in shown
-        at.slider(key="generations").set_value(40).run()
+        at.select_slider(key="generations").set_value(40).run()
         assert not at.exception
         assert at.query_params["generations"] in (["40"], "40")
         assert "After 40 generations" in _text(at)
     finally:
         use_language("en")
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"),
+    [
+        ("en", "<b>1 word lost at this generation:</b>", "words lost at this"),
+        ("fr", "<b>1 mot perdu à cette génération", "mots perdus à cette"),
+    ],
+)
+def test_a_single_lost_word_is_counted_in_the_singular(language, one, many):
+    # Seed 0 loses exactly one word at generation 58, and many at generation 2.
+    run = words.simulate(words.WordsScenario(samples=20_000, generations=60, replicas=1, seed=0))
+    assert run.vanished[58, 0] == 1 and run.vanished[2, 0] > 1
+    use_language(language)
+    try:
+        single, several = words.frame_text(run, 58), words.frame_text(run, 2)
+    finally:
+        use_language("en")
+    assert single.startswith(one)
+    assert many in several.replace("<br>", " ").replace("</b> <b>", " ")
+    assert "1 words" not in single and "1 mots" not in single

@@ -147,7 +147,9 @@ def downloads(
             key=f"export_cdn_{name}",
         )
         if measures:
-            csv = export.measures_csv(measures, generation=t("share.csv_generation"))
+            csv = export.measures_csv(
+                measures, generation=t("share.csv_generation"), language=current_language()
+            )
             st.download_button(
                 t("share.download_csv"),
                 csv,

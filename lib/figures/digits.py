@@ -59,6 +59,7 @@ def gallery_figure(
     play_label: str,
     pause_label: str,
     frame_ms: int = 600,
+    separators: str = ".,",
 ) -> go.Figure:
     """The drawings of each generation (left) and the judge's tally of them (right).
 
@@ -122,7 +123,11 @@ def gallery_figure(
     top = float(max(shares.max(), real_shares.max())) * 1.1
     figure.update_layout(
         **base_layout(
-            hovermode="closest", height=800, showlegend=False, margin={"l": 64, "t": 48, "b": 160}
+            hovermode="closest",
+            height=800,
+            showlegend=False,
+            margin={"l": 64, "t": 48, "b": 160},
+            separators=separators,
         ),
         **play_controls(
             names,
@@ -176,6 +181,7 @@ def measures_figure(
     mean_name: str,
     band_name: str,
     real_name: str,
+    separators: str = ".,",
 ) -> go.Figure:
     """Measures by generation, one panel each, in percent: the mean over replicas as a
     line, the range of the replicas as a band, the real digits' level as a dotted line.
@@ -222,6 +228,7 @@ def measures_figure(
     figure.update_layout(
         **base_layout(
             hovermode="closest",
+            separators=separators,
             height=300 * len(panels) + 100,
             margin={"l": 64, "t": 100},
             legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "top", "yref": "container"},

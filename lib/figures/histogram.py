@@ -65,7 +65,8 @@ def histogram_figure(
     frame_names, titles : one per frame: the slider's label and the chart title.
     density_x, density_y : the real density, drawn as an outline.
     y_max : the fixed top of the y axis.
-    labels : ``synthetic``, ``real``, ``x``, ``y``, ``play``, ``pause``, ``slider``.
+    labels : ``synthetic``, ``real``, ``x``, ``y``, ``play``, ``pause``, ``slider``, and
+        ``hover``, the bars' hover template in the visitor's language.
     separators : Plotly's decimal and thousands separators for the visitor's language.
     """
     heights = np.asarray(heights, dtype=float)
@@ -82,7 +83,7 @@ def histogram_figure(
         name=labels["synthetic"],
         marker={"color": SYNTHETIC, "line": {"width": 0}},
         opacity=0.75,
-        hovertemplate="%{x:.2f}: %{y:.3f}<extra></extra>",
+        hovertemplate=labels.get("hover", "%{x:.2f}: %{y:.3f}") + "<extra></extra>",
     )
     outline = dict(
         type="scatter",

@@ -88,12 +88,14 @@ def mould_figure(
     slider_prefix: str,
     play_label: str,
     pause_label: str,
+    separators: str = ".,",
     frame_ms: int = 300,
 ) -> go.Figure:
     """The casts, one frame a generation, beside the share of detail they keep.
 
     ``pictures`` is ``(generations + 1, size, size)``; ``detail`` and ``expected`` are
-    ``(generations + 1,)`` shares; the hover texts are the formatted values, one a point.
+    ``(generations + 1,)`` shares; the hover texts are the formatted values, one a point;
+    ``separators`` are Plotly's decimal and thousands separators for the visitor's language.
     """
     size = pictures.shape[-1]
     generations = np.arange(len(pictures))
@@ -181,6 +183,7 @@ def mould_figure(
     fig.update_layout(
         **base_layout(
             hovermode="x unified",
+            separators=separators,
             height=height,
             margin={"l": 16, "r": 16, "t": top_margin, "b": CONTROLS_MARGIN},
             # No legend: Plotly sizes it before the web font loads and clips its last

@@ -229,8 +229,11 @@ def words_figure(
     ]
     fig.frames = frames
 
+    # Whole numbers on the log axes, grouped by the language's separator ("10 000"), not
+    # SI prefixes ("10k"), which read as English shorthand.
+    whole = {"exponentformat": "none", "separatethousands": True}
     fig.update_xaxes(
-        type="log", dtick=1, title={"text": labels["rank"]}, fixedrange=True, row=1, col=1
+        type="log", dtick=1, title={"text": labels["rank"]}, fixedrange=True, row=1, col=1, **whole
     )
     fig.update_yaxes(
         type="log",
@@ -240,6 +243,7 @@ def words_figure(
         fixedrange=True,
         row=1,
         col=1,
+        **whole,
     )
     highest = float(np.nanmax(alive)) * 1.4
     lowest = max(0.8, float(np.nanmin(alive)) / 1.4)
@@ -251,6 +255,7 @@ def words_figure(
         fixedrange=True,
         row=2,
         col=1,
+        **whole,
     )
     fig.update_yaxes(
         range=[0, max(real_entropy, float(np.nanmax(entropy))) * 1.08],

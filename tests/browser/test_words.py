@@ -44,3 +44,27 @@ def test_the_french_page_draws_and_plays(app_url, page):
     later = page.evaluate(STATE)
     assert later["text"] != first["text"], "the text panel follows the slider"
     assert "Génération 0" not in later["text"]
+
+
+NUMBERS = f"""() => {{
+  const el = document.querySelector("{CHART}");
+  const ticks = [...el.querySelectorAll(".ytick text")].map((node) => node.textContent);
+  const thumbs = [...document.querySelectorAll('[data-testid="stSliderThumbValue"]')];
+  return {{ ticks: ticks, thumbs: thumbs.map((node) => node.textContent) }};
+}}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "ticks"),
+    [("fr", "10\u202f000", "100\u202f000"), ("en", "10,000", "100,000")],
+)
+def test_numbers_read_as_the_language_writes_them(app_url, page, lang, words, ticks):
+    """The sliders and the chart's axes group digits as the language does: the narrow
+    no-break space in French (never "10000" or "10k"), the comma in English."""
+    page.goto(f"{app_url}/words?lang={lang}")
+    wait_for_app(page)
+    page.wait_for_function(f"({STATE})() !== null", timeout=30_000)
+    numbers = page.evaluate(NUMBERS)
+    assert words in numbers["thumbs"]  # words per generation, the page's default
+    assert ticks in numbers["ticks"]
+    assert not any(tick.endswith("k") for tick in numbers["ticks"])
