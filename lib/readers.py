@@ -438,6 +438,7 @@ def inbreeding_compute(samples: int) -> dict:
         "edges": edges,
         "counts": counts,
         "mean": float(fixed.mean()),
+        "mean_se": demos.mean_of(fixed).se,
         "theory": float(theory.generations_to_fixation(samples)),
         "runs": int(times.size),
         "unfixed": int((times < 0).sum()),

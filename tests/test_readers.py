@@ -138,6 +138,9 @@ def test_the_fixation_histogram_counts_every_fixed_run():
     assert data["counts"].sum() == data["runs"] - data["unfixed"] == readers.FIXATION_REPLICAS
     assert data["edges"][0] <= data["fastest"] and data["slowest"] < data["edges"][-1]
     assert data["theory"] == 38
+    # The page's own runs agree with the exact Wright–Fisher time too.
+    exact = theory.fixation_time_exact(20)
+    assert abs(data["mean"] - exact) < Z * data["mean_se"]
 
 
 # --- 14 (and 3): accumulate rather than replace -----------------------------------------------
