@@ -344,6 +344,14 @@ def test_the_page_draws_every_argument_in_its_language(lang):
         leaked = [k for k, v in foreign.items() if len(v) > 30 and v in shown]
         assert leaked == []
         assert not re.search(r"\breaders\.[a-z_.]+", shown)
+        # Each link leads to the page that goes deeper, with the settings that match.
+        links = [(e.proto.label, e.proto.page, e.proto.query_string) for e in at.get("page_link")]
+        for section in readers.SECTIONS:
+            if section.link is not None:
+                query = "&".join(f"{k}={v}" for k, v in section.link.query.items())
+                query = f"{query}&lang={lang}" if query else f"lang={lang}"
+                wanted = (catalogue[section.link.label_key], section.link.page, query)
+                assert wanted in links, wanted
         figures = _figures(at)
         assert len(figures) == len(readers.SECTIONS)
         separators = ",\u202f" if lang == "fr" else ".,"
