@@ -114,6 +114,25 @@ def test_the_unbiased_average_holds_where_it_can_be_measured(variances):
     assert abs(average.gap(float(theory.mle_variance(n, 50)))) > Z
 
 
+@pytest.mark.parametrize("samples", readers.BIAS_SAMPLES)
+def test_the_drawn_average_is_where_theory_puts_it(samples):
+    data = readers.bias_compute(samples)
+    drawn = np.arange(1, data["measurable"] + 1)
+    mean, se = data["unbiased_mean"][drawn], data["unbiased_mean_se"][drawn]
+    assert np.abs((mean - 1.0) / se).max() < Z
+    # Wrong twin: the maximum-likelihood average, which shrinks.
+    wrong = theory.mle_variance(drawn, samples)
+    assert np.abs((mean - wrong) / se).max() > Z
+    # It stops where a simulated mean of this many runs stops meaning anything (the
+    # maths page's own limit), which for 20 and 50 points comes before the last generation.
+    spread = demos.relative_spread_of_variance(data["measurable"] + 1, samples, "unbiased")
+    assert spread / math.sqrt(readers.BIAS_REPLICAS) > demos.HEAVY_SE or (
+        data["measurable"] == readers.BIAS_GENERATIONS
+    )
+    if samples <= 50:
+        assert data["measurable"] < readers.BIAS_GENERATIONS
+
+
 def test_the_bias_demo_reads_its_own_runs():
     data = readers.bias_compute(50)
     assert data["speed_ratio"] == pytest.approx(data["speed_ratio_theory"], abs=0.1)

@@ -88,8 +88,10 @@ def lines(
     separators: str = ".,",
     log_y: bool = False,
     y_range: tuple[float, float] | None = None,
+    height: int = HEIGHT,
 ) -> go.Figure:
-    """Lines over the generations, each with its band when it has one."""
+    """Lines over the generations, each with its band when it has one; a line may stop
+    before the others (its values end there)."""
     figure = go.Figure()
     for item in series:
         x = np.arange(len(item.values))
@@ -118,7 +120,7 @@ def lines(
                 hovertemplate=hover.line + "<extra></extra>",
             )
         )
-    figure.update_layout(compact_layout(x_title, y_title, separators))
+    figure.update_layout(compact_layout(x_title, y_title, separators, height=height))
     figure.update_xaxes(unifiedhovertitle={"text": hover.title})
     if log_y:
         values = np.concatenate([np.ravel(item.values) for item in series])
