@@ -419,3 +419,12 @@ def test_on_a_projector_the_first_experiment_alone_large():
         assert layout["font"]["size"] == present.PRESENT_FONT
         sentence = catalogue["readers.synthetic.summary"].split("{")[0]
         assert [m.value for m in at.markdown if m.value.startswith(sentence)]
+
+
+def test_every_readers_key_is_used():
+    """A key nobody reads rots unseen: each one is named by the page or its sections
+    (the remarks and the plural forms are looked up by pattern)."""
+    code = (ROOT / "lib" / "readers.py").read_text() + (ROOT / SCRIPT).read_text()
+    patterned = ("readers.others.", "readers.count.")
+    unused = [k for k in _readers_strings("en") if k not in code and not k.startswith(patterned)]
+    assert unused == []
