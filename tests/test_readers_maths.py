@@ -1,5 +1,6 @@
-"""What readers said and The maths: the pure helpers against closed forms and Monte Carlo,
-the maths check against theory, and both pages under AppTest in both languages."""
+"""The maths, and the helpers the readers' page shares with it: the pure helpers against
+closed forms and Monte Carlo, the maths check against theory, and the maths page under
+AppTest in both languages (the readers' page has its own tests, tests/test_readers.py)."""
 
 from __future__ import annotations
 
@@ -163,14 +164,6 @@ def _figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
-def _named_traces(figure: dict) -> dict[str, dict]:
-    return {
-        trace["name"]: trace
-        for trace in figure["data"]
-        if trace.get("name") and trace.get("showlegend", True) is not False
-    }
-
-
 def _number(text: str) -> float:
     """A figure of the maths table back to a float, whatever the language."""
     text = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
@@ -180,61 +173,6 @@ def _number(text: str) -> float:
         digits = exponent.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))
         value *= 10 ** int(digits)
     return value
-
-
-def test_readers_page_runs_its_demos():
-    # In French (tests/test_app.py renders every page in English too): the labels the
-    # assertions look up are the French ones, numbers formatted the French way.
-    lang = "fr"
-    with _language(lang):
-        at = _open("app_pages/readers.py", lang)
-        catalogue = i18n.catalogue(lang)
-        assert at.title[0].value == catalogue["nav.readers"]
-        headings = [h.value for h in at.subheader]
-        for section in ("synthetic", "garbage", "bias", "mould", "inbreeding", "transfer"):
-            assert catalogue[f"readers.{section}.heading"] in headings
-        # Arguments 2 and 6 share one experiment, each answered in a paragraph of its own.
-        shown = " ".join(m.value for m in at.markdown)
-        for key in ("claim", "answer", "claim_humans", "answer_humans"):
-            assert catalogue[f"readers.synthetic.{key}"] in shown, key
-        figures = _figures(at)
-        assert len(figures) == 6
-
-        # 2 and 6: with fresh real data the typical spread stays, without it it melts.
-        synthetic = _named_traces(figures[0])
-        without = synthetic[catalogue["readers.synthetic.only_synthetic"]]["y"]
-        at.select_slider(key="readers_fresh").set_value(0.3).run()
-        with_fresh = _named_traces(_figures(at)[0])
-        label = catalogue["readers.synthetic.with_fresh"].format(share=i18n.fmt_percent(0.3))
-        assert _last(with_fresh[label]["y"]) > 0.8 > 0.6 > _last(without)
-
-        # 8: unbiased keeps the theory flat; maximum likelihood makes it fall.
-        theory_name = catalogue["readers.bias.theory"]
-        flat = _named_traces(_figures(at)[2])[theory_name]["y"]
-        assert _last(flat) == pytest.approx(1.0)
-        at.button_group(key="readers_estimator").set_value("mle").run()
-        assert _last(_named_traces(_figures(at)[2])[theory_name]["y"]) < 0.5
-
-        # 10/11: the runs' average is printed beside the theory.
-        at.select_slider(key="readers_fixation").set_value(10).run()
-        assert any(i18n.fmt_int(10) in m.value and "18" in m.value for m in at.markdown), (
-            "the fixation summary names M and the theory 2(M − 1) = 18"
-        )
-
-        # 14: without accumulation only the replace chain is drawn.
-        at.toggle(key="readers_accumulate").set_value(False).run()
-        assert list(_named_traces(_figures(at)[5])) == [catalogue["param.regime.options.replace"]]
-
-        at.slider(key="readers_copy").set_value(0).run()
-        assert not at.exception
-
-
-def _last(values) -> float:
-    if isinstance(values, dict):  # plotly's typed-array encoding
-        values = np.frombuffer(
-            __import__("base64").b64decode(values["bdata"]), dtype=values["dtype"]
-        )
-    return float(np.asarray(values, dtype=float)[-1])
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -279,13 +217,8 @@ def test_maths_widgets_drive_the_check_and_the_address():
         assert at.query_params["samples"] in (["100"], "100")
 
 
-def test_readers_and_maths_on_a_projector_keep_one_chart_and_one_sentence():
+def test_maths_on_a_projector_keeps_its_charts_and_one_sentence():
     with _language("en"):
-        catalogue = i18n.catalogue("en")
-        at = _open("app_pages/readers.py", "en", present="1")
-        assert len(_figures(at)) == 1 and not at.subheader and not at.caption
-        sentence = catalogue["readers.synthetic.summary"].split("{")[0]
-        assert [m.value for m in at.markdown if m.value.startswith(sentence)]
         at = _open("app_pages/maths.py", "en", present="1")
         assert len(_figures(at)) == 2 and not at.table and not at.get("latex")
         lines = [m.value for m in at.markdown if "simulations with M =" in m.value]

@@ -1,4 +1,9 @@
-"""Compact charts for the readers' page: arrays and translated labels in, figures out."""
+"""Compact charts for the readers' page: arrays and translated labels in, figures out.
+
+No builder computes a statistic: the bands, the binned counts and the theory curves all
+come from ``lib.readers``. Hover texts are whole Plotly templates built from the
+catalogue, so that a French reader reads French words and French separators.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,16 @@ class Series:
     low: np.ndarray | None = None  # (generations + 1,) lower edge of the band
     high: np.ndarray | None = None
     dash: str = "solid"
+    group: str | None = None  # lines of one group share a single legend entry
+    in_legend: bool = True
+
+
+@dataclass(frozen=True)
+class Hover:
+    """Translated hover templates: the unified title (one generation) and one line a trace."""
+
+    title: str  # e.g. "Generation %{x}"
+    line: str  # e.g. "%{fullData.name}: %{y:.3~g}"
 
 
 def _transparent(color: str, alpha: float = 0.18) -> str:
@@ -69,11 +84,14 @@ def lines(
     *,
     x_title: str,
     y_title: str,
+    hover: Hover,
     separators: str = ".,",
     log_y: bool = False,
     y_range: tuple[float, float] | None = None,
+    height: int = HEIGHT,
 ) -> go.Figure:
-    """Lines over the generations, each with its band when it has one."""
+    """Lines over the generations, each with its band when it has one; a line may stop
+    before the others (its values end there)."""
     figure = go.Figure()
     for item in series:
         x = np.arange(len(item.values))
@@ -97,10 +115,13 @@ def lines(
                 mode="lines",
                 name=item.name,
                 line={"color": item.color, "width": 2.5, "dash": item.dash},
-                hovertemplate="%{y:.3~g}",
+                legendgroup=item.group,
+                showlegend=item.in_legend,
+                hovertemplate=hover.line + "<extra></extra>",
             )
         )
-    figure.update_layout(compact_layout(x_title, y_title, separators))
+    figure.update_layout(compact_layout(x_title, y_title, separators, height=height))
+    figure.update_xaxes(unifiedhovertitle={"text": hover.title})
     if log_y:
         values = np.concatenate([np.ravel(item.values) for item in series])
         log_axis(figure, float(values.min()), float(values.max()))
@@ -119,11 +140,13 @@ def density_against_histogram(
     real_name: str,
     x_title: str,
     y_title: str,
+    hover: Hover,
     separators: str = ".,",
     y_max: float | None = None,
 ) -> go.Figure:
     """One generation's histogram (bars) over the real density (an outline)."""
     centres = (bin_edges[:-1] + bin_edges[1:]) / 2
+    template = hover.line + "<extra></extra>"
     figure = go.Figure(
         [
             go.Bar(
@@ -133,7 +156,7 @@ def density_against_histogram(
                 marker={"color": theme.SYNTHETIC, "line": {"width": 0}},
                 opacity=0.75,
                 name=copy_name,
-                hovertemplate="%{y:.2f}",
+                hovertemplate=template,
             ),
             go.Scatter(
                 x=grid,
@@ -141,19 +164,23 @@ def density_against_histogram(
                 mode="lines",
                 line={"color": theme.REAL, "width": 2},
                 name=real_name,
-                hovertemplate="%{y:.2f}",
+                hovertemplate=template,
             ),
         ]
     )
-    figure.update_layout(compact_layout(x_title, y_title, separators, bargap=0, hovermode="x"))
-    figure.update_xaxes(range=[float(bin_edges[0]), float(bin_edges[-1])])
+    figure.update_layout(compact_layout(x_title, y_title, separators, bargap=0))
+    figure.update_xaxes(
+        range=[float(bin_edges[0]), float(bin_edges[-1])],
+        unifiedhovertitle={"text": hover.title},
+    )
     if y_max is not None:
         figure.update_yaxes(range=[0, y_max])
     return figure
 
 
 def fixation_histogram(
-    generations: np.ndarray,
+    bin_edges: np.ndarray,
+    counts: np.ndarray,
     *,
     mean: float,
     theory: float,
@@ -161,17 +188,27 @@ def fixation_histogram(
     y_title: str,
     mean_name: str,
     theory_name: str,
+    hover: str,
     separators: str = ".,",
 ) -> go.Figure:
-    """How many generations each run needed to keep a single value, with two markers:
-    the runs' average and the theory."""
+    """How many runs needed so many generations to keep a single value (counts binned
+    by ``lib.readers``), with two markers: the runs' average and the theory.
+
+    ``hover`` is the bars' template; ``customdata`` holds each bin's first and last
+    generation as ``%{customdata[0]}`` and ``%{customdata[1]}``.
+    """
+    low = np.ceil(bin_edges[:-1]).astype(int)
+    high = np.maximum(np.ceil(bin_edges[1:]).astype(int) - 1, low)
     figure = go.Figure(
-        go.Histogram(
-            x=generations,
+        go.Bar(
+            x=(bin_edges[:-1] + bin_edges[1:]) / 2,
+            y=counts,
+            width=np.diff(bin_edges),
+            customdata=np.stack([low, high], axis=1),
             marker={"color": theme.SYNTHETIC, "line": {"width": 0}},
             opacity=0.8,
             showlegend=False,
-            hovertemplate="%{x}: %{y}<extra></extra>",
+            hovertemplate=hover + "<extra></extra>",
         )
     )
     top = 1.0
@@ -201,3 +238,16 @@ def fixation_histogram(
         )
     )
     return figure
+
+
+def projected(figure: go.Figure, *, height: int, font_size: int) -> go.Figure:
+    """A copy of ``figure`` for the classroom projector: taller, larger type, black ticks
+    and titles (the contrast a projector loses)."""
+    large = go.Figure(figure)
+    large.update_layout(
+        height=height, font={"size": font_size}, legend={"font": {"size": font_size}}
+    )
+    black = {"size": font_size, "color": "#000000"}
+    large.update_xaxes(tickfont=black, title_font=black)
+    large.update_yaxes(tickfont=black, title_font=black)
+    return large
