@@ -21,7 +21,7 @@ Pure Python: no streamlit.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -649,6 +649,43 @@ CURATION = Section(
 )
 
 SECTIONS = (FRESH, CALCULATOR, ACCUMULATE, WEIGHT, CURATION)
+
+# The page's URL keys (lib.params.PAGE_PARAMS["remedies"]) and the control each one sets:
+# (section, control). A shared link opens the page with those controls where they were.
+URL_CONTROLS = {
+    "real_fraction": ("fresh", "real_fraction"),
+    "samples": ("calculator", "samples"),
+    "curation": ("curation", "curation"),
+}
+
+
+def _control(section_name: str, control_name: str) -> Control:
+    section = next(s for s in SECTIONS if s.name == section_name)
+    return next(c for c in section.controls if c.name == control_name)
+
+
+def nearest_option(key: str, value: float):
+    """The offered choice of URL key ``key`` closest to ``value`` on a log scale (the
+    choices are spaced by factors, from 5 % to 50 %, 10 to 10⁹, 0.1 to 1)."""
+    options = _control(*URL_CONTROLS[key]).options
+    return min(options, key=lambda option: abs(math.log(option / value)))
+
+
+def with_choices(choices: dict) -> tuple[Section, ...]:
+    """``SECTIONS`` with each URL-bound control starting at ``choices[key]`` (an offered
+    option: see ``nearest_option``)."""
+    by_section: dict[str, dict[str, float]] = {}
+    for key, (section_name, control_name) in URL_CONTROLS.items():
+        by_section.setdefault(section_name, {})[control_name] = choices[key]
+    chosen = []
+    for section in SECTIONS:
+        starts = by_section.get(section.name, {})
+        controls = tuple(
+            replace(control, default=starts.get(control.name, control.default))
+            for control in section.controls
+        )
+        chosen.append(replace(section, controls=controls))
+    return tuple(chosen)
 
 # (catalogue key, authors, title, venue, address): the papers whose results the page uses
 REFERENCES = (
