@@ -40,6 +40,11 @@ SECONDS_PER_REAL_SAMPLE = {
     "skewed": 4.5e-8,
     "uniform": 3.5e-8,
 }
+# Weighted fits draw by searching cumulative weights, curated ones also compute a tilt on
+# every kernel or atom (bench: about 3 and 5 times the plain draw for kde and resample);
+# the Gaussian's and the mixture's costs barely move (a few parameters change).
+SECONDS_PER_WEIGHTED_SAMPLE = {"resample": 1.2e-7, "kde": 1.2e-7}
+SECONDS_PER_CURATED_SAMPLE = {"resample": 1.9e-7, "kde": 2.3e-7}
 MIXTURE_FIRST_FIT = (0.02, 1.3e-5)  # seconds: fixed, per value of the real data
 MIXTURE_POOL_SECONDS = 4e-6  # per value of a growing accumulate pool (EM iterates more)
 TIME_BUDGET = 1.5  # seconds
@@ -101,11 +106,18 @@ def default_replicas(scenario: Scenario) -> int:
     if scenario.regime == "accumulate" and model == "mixture":
         fitted = size * (generations + 1) / 2  # the pool grows: its mean size
     per_sample = SECONDS_PER_SAMPLE[model]
+    if scenario.curation > 0:
+        per_sample = SECONDS_PER_CURATED_SAMPLE.get(model, per_sample)
+    elif scenario.real_weight is not None:
+        per_sample = SECONDS_PER_WEIGHTED_SAMPLE.get(model, per_sample)
     if fitted > size:
         per_sample = MIXTURE_POOL_SECONDS
     # the mixture's cost is its fit, which sees every value, real or not
     modelled = size if model == "mixture" else size - n_real
-    drawn = modelled * per_sample + n_real * SECONDS_PER_REAL_SAMPLE[scenario.source]
+    per_real = SECONDS_PER_REAL_SAMPLE[scenario.source]
+    if model == "gaussian" and scenario.source == "normal" and modelled:
+        per_real = per_sample  # drawn in the same compiled pass as the model's own
+    drawn = modelled * per_sample + n_real * per_real
     seconds = generations * (SECONDS_PER_GENERATION[model] + drawn + per_sample * (fitted - size))
     if model == "mixture":
         seconds += MIXTURE_FIRST_FIT[0] + MIXTURE_FIRST_FIT[1] * size
@@ -229,8 +241,6 @@ def simulate(scenario: Scenario, progress: Callable[[float], None] | None = None
     Run
     """
     _check(scenario)
-    if scenario.real_weight is not None or scenario.curation:
-        raise NotImplementedError("real_weight and curation: the engine's next commit")
     source = get_source(scenario.source)
     rng = np.random.default_rng(scenario.seed)
     recorder = _Recorder(scenario, source)
@@ -261,47 +271,107 @@ def _gaussian_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) ->
     counter = recorder.counter
     divisor_offset = DIVISOR_OFFSET[s.estimator]
     root_t = math.sqrt(s.temperature)
+    tilt = tilt_of(s, source)
+    weight = s.real_weight  # replace regime and a mixed D_n only (see _check)
     mean, m2 = models.moments(real)  # the training set's moments, (replicas,) each
     count = size
-    if n_real:
+    divisor = count - divisor_offset  # σ² = m2 / divisor (weighted: m2 is the variance)
+    # Fresh draws of the standard normal source are standard normals too: with model
+    # draws, one compiled pass draws, sums and bins both (lib.gaussian_kernel).
+    compiled_mix = bool(n_real and n_model) and _standard_normal(source)
+    if n_real and not compiled_mix:
         data = np.empty((replicas, size))  # D_n, when it mixes real and model draws
         z = np.empty((replicas, n_model))
     else:
         # Model draws only: one compiled pass draws, sums and bins them (lib.gaussian_kernel).
         counts, s1, s2, left, right = gaussian_kernel.empty_outputs(replicas, counter.nf)
+        real_s1, real_s2 = np.empty(replicas), np.empty(replicas)
+    fine_shift = 1.0 - counter.origin * counter.scale  # as Counter.measure bins values
     for n in range(1, s.generations + 1):
-        sigma = np.sqrt(m2 / (count - divisor_offset))
+        sigma = np.sqrt(m2 / divisor)
         recorder.model_mean[n], recorder.model_std[n] = mean, sigma
         c = root_t * sigma
-        # D_n: fresh real draws, then mean + √T σ z.
+        centre = mean
+        if tilt is not None:  # curated: the tilted N(μ, T σ²) is N(centre, c²)
+            centre, variance, _ = tilt.gaussian(mean, c * c)
+            c = np.sqrt(variance)
+        # D_n: fresh real draws, then centre + c z.
         if not n_real:
             scale = c * counter.scale
-            shift = (mean - counter.origin) * counter.scale + 1.0
+            shift = (centre - counter.origin) * counter.scale + 1.0
             gaussian_kernel.draw_and_bin(rng, size, scale, shift, counts, s1, s2, left, right)
             recorder.record_counts(n, counts, left, right)
-            new_mean, new_m2 = _moments_of_draws(mean, c, s1, s2, size)
+            new_mean, new_m2 = _moments_of_draws(centre, c, s1, s2, size)
+        elif compiled_mix:
+            gaussian_kernel.draw_mixed_and_bin(
+                rng, n_model, n_real, c, centre, counter.scale, fine_shift,
+                counts, s1, s2, real_s1, real_s2, left, right,
+            )  # fmt: skip
+            recorder.record_counts(n, counts, left, right)
+            model_mean, model_m2 = _moments_of_draws(centre, c, s1, s2, n_model)
+            f_mean, f_m2 = _moments_of_draws(0.0, 1.0, real_s1, real_s2, n_real)
         else:
             if n_model:
                 rng.standard_normal(out=z)
                 s1, s2 = z.sum(axis=1), np.einsum("ij,ij->i", z, z)
-                new_mean, new_m2 = _moments_of_draws(mean, c, s1, s2, n_model)
+                model_mean, model_m2 = _moments_of_draws(centre, c, s1, s2, n_model)
             fresh = source.sample(rng, (replicas, n_real))
             data[:, :n_real] = fresh
             f_mean, f_m2 = models.moments(fresh)
             if n_model:
                 target = data[:, n_real:]
                 np.multiply(z, c[:, None], out=target)
-                target += mean[:, None]
-                new_mean, new_m2 = models.combine(f_mean, f_m2, n_real, new_mean, new_m2, n_model)
-            else:
-                new_mean, new_m2 = f_mean, f_m2
+                target += centre[:, None]
             recorder.record(n, data)
+        if n_real and not n_model:
+            new_mean, new_m2 = f_mean, f_m2
+        elif n_real and weight is None:
+            new_mean, new_m2 = models.combine(f_mean, f_m2, n_real, model_mean, model_m2, n_model)
+        elif n_real:  # weighted maximum likelihood: new_m2 is the weighted variance
+            new_mean, new_m2 = _weighted_fit(
+                weight, f_mean, f_m2, n_real, model_mean, model_m2, n_model
+            )
+            divisor = 1.0 - divisor_offset * (weight**2 / n_real + (1 - weight) ** 2 / n_model)
         if s.regime == "replace":
             mean, m2 = new_mean, new_m2
         else:
             mean, m2 = models.combine(mean, m2, count, new_mean, new_m2, size)
             count += size
+            divisor = count - divisor_offset
         tick(n)
+
+
+def _standard_normal(source) -> bool:
+    """Whether ``source.sample`` is ``rng.standard_normal`` itself (the same values)."""
+    return source.name == "normal" and source.mean == 0.0 and source.std == 1.0
+
+
+def _weighted_fit(weight, real_mean, real_m2, n_real, model_mean, model_m2, n_model):
+    """Weighted mean and variance (maximum likelihood) of a D_n whose n_real real values
+    weigh ``weight``/n_real each and whose n_model model draws weigh (1 − weight)/n_model:
+    μ = w·mean_r + (1 − w)·mean_m, σ² = w·var_r + (1 − w)·var_m + w(1 − w)(mean_m − mean_r)²."""
+    gap = model_mean - real_mean
+    mean = real_mean + (1.0 - weight) * gap
+    variance = weight * (real_m2 / n_real) + (1.0 - weight) * (model_m2 / n_model)
+    return mean, variance + weight * (1.0 - weight) * gap * gap
+
+
+def fit_weights(s: Scenario) -> np.ndarray | None:
+    """Each value's weight in a fit to a mixed D_n (fresh real values first), or None
+    when every value weighs the same: w/n_real for each real value, (1 − w)/n_model for
+    each synthetic one."""
+    if s.real_weight is None:
+        return None
+    n_real = round(s.real_fraction * s.samples)
+    weights = np.empty(s.samples)
+    weights[:n_real] = s.real_weight / n_real
+    weights[n_real:] = (1.0 - s.real_weight) / (s.samples - n_real)
+    return weights
+
+
+def tilt_of(s: Scenario, source) -> models.Tilt | None:
+    """The curation of the synthetic draws, around the real mean and spread."""
+    return models.Tilt(s.curation, source.mean, source.std) if s.curation > 0 else None
 
 
 def _general_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) -> None:
@@ -309,6 +379,8 @@ def _general_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) -> 
     n_real = round(s.real_fraction * size)
     n_model = size - n_real
     accumulate = s.regime == "accumulate"
+    weights = fit_weights(s)  # replace regime only (see _check)
+    tilt = tilt_of(s, source)
     if accumulate:
         pool = np.empty((replicas, size * max(s.generations, 1)))  # D_0 … D_{G−1}
         pool[:, :size] = real
@@ -318,10 +390,12 @@ def _general_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) -> 
     mixture = None
     for n in range(1, s.generations + 1):
         training = pool[:, :count] if accumulate else data
+        # Model 1 is fitted to D_0, all real: its values weigh the same.
+        weighed = weights if n > 1 else None
         if s.model == "resample":
-            model = models.Resample(training, mean, m2)
+            model = models.Resample(training, mean, m2, weighed)
         elif s.model == "kde":
-            model = models.Kde(training, mean, m2)
+            model = models.Kde(training, mean, m2, weighed)
         else:
             model = mixture = models.Mixture.fit(training, s.seed + n, mixture)
         recorder.model_mean[n], recorder.model_std[n] = model.mean, model.std
@@ -329,7 +403,7 @@ def _general_loop(s: Scenario, source, rng, recorder: _Recorder, real, tick) -> 
         if n_real:
             data[:, :n_real] = source.sample(rng, (replicas, n_real))
         if n_model:
-            data[:, n_real:] = model.sample(rng, n_model, s.temperature)
+            data[:, n_real:] = model.sample(rng, n_model, s.temperature, tilt)
         recorder.record(n, data)
         if s.model == "resample":
             recorder.distinct[n] = distinct_values(data)

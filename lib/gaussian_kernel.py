@@ -5,7 +5,10 @@ next fit), the counts of D_n = μ + √T σ z on the source's fine grid, and wha
 the grid (``lib.measures.Counter``). NumPy gets them in five passes over memory; this
 kernel, compiled by numba, draws each z from the run's own ``numpy.random.Generator``
 (the same values, in the same order, as ``rng.standard_normal((replicas, samples))``) and
-uses it at once. bench/engine.py measures what that buys.
+uses it at once. bench/engine.py measures what that buys. ``draw_mixed_and_bin`` does the
+same for a generation that also holds fresh real draws of the standard normal source (the
+mixed, weighted and curated paths: weights and curation only change the numbers the
+engine makes of the sums, and the centre and spread of the model draws).
 """
 
 from __future__ import annotations
@@ -75,6 +78,90 @@ def draw_and_bin(rng, samples, scale, shift, counts, sums, squares, left, right)
         squares[r] = total_sq
         left[r] = below
         right[r] = above
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _bin(u, counts, r, last):
+    """Count position u in row r; returns (mass below the grid, mass above it)."""
+    below = 0.0
+    above = 0.0
+    if u < 1.0:
+        below = 1.0 - u
+        if u < 0.0:
+            u = 0.0
+    elif not u <= last:  # above the grid, or NaN: never an index out of the row
+        above = u - last
+        u = last
+    counts[r, int(u)] += 1
+    return below, above
+
+
+@numba.njit(cache=True, nogil=True)
+def draw_mixed_and_bin(
+    rng,
+    model_samples,
+    real_samples,
+    spread,
+    centre,
+    fine_scale,
+    fine_shift,
+    counts,
+    sums,
+    squares,
+    real_sums,
+    real_squares,
+    left,
+    right,
+):
+    """A generation that mixes model draws and fresh draws of the standard normal source.
+
+    First, for every replica r in turn, ``model_samples`` standard normals z: Σz and Σz²
+    in ``sums[r]``, ``squares[r]``, each binned at x = centre[r] + spread[r]·z. Then, for
+    every replica, ``real_samples`` fresh real values x (standard normals themselves): Σx
+    and Σx² in ``real_sums[r]``, ``real_squares[r]``, each binned at x. The generator is
+    used as ``rng.standard_normal((replicas, model_samples))`` then
+    ``rng.standard_normal((replicas, real_samples))`` would use it (the engine's NumPy
+    path draws in that order). A value x is binned at u = x·fine_scale + fine_shift, as
+    ``Counter.measure`` computes it; ``counts``, ``left``, ``right`` as ``draw_and_bin``.
+    """
+    last = counts.shape[1] - 1.0
+    counts[:] = 0
+    replicas = counts.shape[0]
+    for r in range(replicas):
+        total = 0.0
+        total_sq = 0.0
+        below = 0.0
+        above = 0.0
+        row_spread = spread[r]
+        row_centre = centre[r]
+        for _ in range(model_samples):
+            z = rng.standard_normal()
+            total += z
+            total_sq += z * z
+            x = z * row_spread + row_centre
+            low, high = _bin(x * fine_scale + fine_shift, counts, r, last)
+            below += low
+            above += high
+        sums[r] = total
+        squares[r] = total_sq
+        left[r] = below
+        right[r] = above
+    for r in range(replicas):
+        total = 0.0
+        total_sq = 0.0
+        below = 0.0
+        above = 0.0
+        for _ in range(real_samples):
+            x = rng.standard_normal()
+            total += x
+            total_sq += x * x
+            low, high = _bin(x * fine_scale + fine_shift, counts, r, last)
+            below += low
+            above += high
+        real_sums[r] = total
+        real_squares[r] = total_sq
+        left[r] += below
+        right[r] += above
 
 
 def empty_outputs(replicas: int, fine_bins: int) -> tuple[np.ndarray, ...]:

@@ -11,12 +11,30 @@ model's variance. For the Gaussian this is N(μ, T σ²); for the kernel density
 the resampled points and the kernel noise alike; for the empirical distribution
 (``resample``) it shrinks the copied values towards their mean. Real data are never
 touched by it.
+
+Two remedies (issue 15) change a model without changing what it is:
+
+- sample weights (``weights``, one per training value, summing to 1, the same for every
+  replica): weighted maximum likelihood. The Gaussian's and the empirical law's mean and
+  variance are the weighted ones, the kernel density puts kernel i's mass wᵢ on value i and
+  takes its bandwidth from the weighted variance and the effective size 1/Σwᵢ² (as
+  ``scipy.stats.gaussian_kde`` with ``weights``), and resampling picks value i with
+  probability wᵢ. The mixture has none (scikit-learn's GaussianMixture takes no weights).
+- curation (``Tilt``): what is emitted is the model's density at temperature T times
+  exp(−c(x − m₀)²/(2σ₀²)), renormalised. A Gaussian times that tilt is a Gaussian, so a
+  model that is a sum of Gaussians (the Gaussian, the kernel density, the mixture) stays
+  one: each component N(a, s²) becomes N((a σ₀² + c s² m₀)/(σ₀² + c s²),
+  s² σ₀²/(σ₀² + c s²)), its weight multiplied by the tilt's integral against it,
+  √(σ₀²/(σ₀² + c s²))·exp(−c(a − m₀)²/(2(σ₀² + c s²))). The empirical law's atoms are
+  reweighted by the tilt at each (tempered) atom: importance resampling, exact for it.
+  A model's ``mean`` and ``std`` stay its own, before temperature and tilt.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -33,6 +51,57 @@ def _shrink(draws: np.ndarray, mean: np.ndarray, temperature: float) -> np.ndarr
         draws *= root
         draws += (1.0 - root) * mean[:, None]
     return draws
+
+
+@dataclass(frozen=True)
+class Tilt:
+    """Curation: keep a draw x with a weight exp(−strength (x − centre)²/(2 scale²))."""
+
+    strength: float  # c ≥ 0
+    centre: float  # m₀, the real mean
+    scale: float  # σ₀, the real standard deviation
+
+    def gaussian(self, means, variances):
+        """Each component N(means, variances) times the tilt: its new means, variances and
+        the log of the tilt's integral against it (all broadcast alike)."""
+        s0 = self.scale * self.scale
+        spread = s0 + self.strength * variances
+        new_means = (means * s0 + self.strength * variances * self.centre) / spread
+        log_mass = 0.5 * np.log(s0 / spread) - self.strength * (means - self.centre) ** 2 / (
+            2.0 * spread
+        )
+        return new_means, variances * s0 / spread, log_mass
+
+    def log_weight(self, x):
+        """log of the tilt at the points x."""
+        return -self.strength * (x - self.centre) ** 2 / (2.0 * self.scale * self.scale)
+
+
+def active(tilt: Tilt | None) -> bool:
+    return tilt is not None and tilt.strength > 0.0
+
+
+def pick(rng: np.random.Generator, log_weights: np.ndarray, count: int) -> np.ndarray:
+    """``count`` indices per row, index j of row r with probability ∝ exp(log_weights[r, j]).
+
+    One uniform u per draw (``rng.random((replicas, count))``), found in the row's
+    normalised cumulative weights (the first index whose cumulative weight exceeds u, so
+    a weight of 0 is never picked)."""
+    weights = np.exp(log_weights - np.max(log_weights, axis=1, keepdims=True))
+    cumulative = np.cumsum(weights, axis=1)
+    cumulative /= cumulative[:, -1:]
+    u = rng.random((log_weights.shape[0], count))
+    picks = np.empty(u.shape, dtype=np.intp)
+    for r in range(u.shape[0]):  # searchsorted has no per-row form
+        picks[r] = np.searchsorted(cumulative[r], u[r], side="right")
+    return np.minimum(picks, log_weights.shape[1] - 1, out=picks)
+
+
+def weighted_moments(data: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-replica weighted mean Σwᵢxᵢ and variance Σwᵢ(xᵢ − μ)² (weights sum to 1)."""
+    mean = data @ weights
+    centred = data - mean[:, None]
+    return mean, (centred * centred) @ weights
 
 
 def moments(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -70,30 +139,65 @@ class Gaussian:
         mean, m2 = moments(data)
         return cls(mean, m2, data.shape[1], estimator)
 
-    def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0):
+    def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0, tilt=None):
         scale = math.sqrt(temperature) * self.std
-        return self.mean[:, None] + scale[:, None] * rng.standard_normal((self.mean.size, count))
+        centre = self.mean
+        if active(tilt):
+            centre, variance, _ = tilt.gaussian(self.mean, scale * scale)
+            scale = np.sqrt(variance)
+        return centre[:, None] + scale[:, None] * rng.standard_normal((self.mean.size, count))
 
 
 class Resample:
-    """The empirical distribution of the training set: draws copy training values."""
+    """The empirical distribution of the training set: draws copy training values.
 
-    def __init__(self, data: np.ndarray, mean: np.ndarray, m2: np.ndarray):
+    With ``weights`` (size,), value i is copied with probability wᵢ (the same weights for
+    every replica) and the law's mean and variance are the weighted ones.
+    """
+
+    def __init__(self, data: np.ndarray, mean: np.ndarray, m2: np.ndarray, weights=None):
         self.data = data  # (replicas, size)
-        self.mean = mean  # (replicas,)
-        self.std = np.sqrt(m2 / data.shape[1])  # (replicas,) the empirical law's own
+        self.weights = weights  # (size,) or None: every value alike
+        if weights is None:
+            self.mean = mean  # (replicas,)
+            self.std = np.sqrt(m2 / data.shape[1])  # (replicas,) the empirical law's own
+        else:
+            self.mean, variance = weighted_moments(data, weights)
+            self.std = np.sqrt(variance)
 
     @classmethod
-    def fit(cls, data: np.ndarray) -> Resample:
-        return cls(data, *moments(data))
+    def fit(cls, data: np.ndarray, weights=None) -> Resample:
+        return cls(data, *moments(data), weights)
 
     def _copies(self, rng: np.random.Generator, count: int) -> np.ndarray:
         replicas, size = self.data.shape
-        picks = rng.integers(0, size, size=(replicas, count))
+        if self.weights is None:
+            picks = rng.integers(0, size, size=(replicas, count))
+        else:
+            cumulative = np.cumsum(self.weights)
+            cumulative /= cumulative[-1]
+            picks = np.searchsorted(cumulative, rng.random((replicas, count)), side="right")
+            np.minimum(picks, size - 1, out=picks)
         return np.take_along_axis(self.data, picks, axis=1)
 
-    def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0):
-        return _shrink(self._copies(rng, count), self.mean, temperature)
+    def _log_weights(self) -> np.ndarray:
+        """(1, size) or (replicas, size): log of each value's probability, up to a constant."""
+        if self.weights is None:
+            return np.zeros((1, self.data.shape[1]))
+        with np.errstate(divide="ignore"):  # a weight of 0 is never picked
+            return np.log(self.weights)[None, :]
+
+    def _tempered(self, temperature: float) -> np.ndarray:
+        """The training values as the model emits them: pulled towards the mean by √T."""
+        return _shrink(self.data.copy(), self.mean, temperature)
+
+    def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0, tilt=None):
+        if not active(tilt):
+            return _shrink(self._copies(rng, count), self.mean, temperature)
+        # Importance resampling: each (tempered) atom reweighted by the tilt.
+        atoms = self._tempered(temperature)
+        picks = pick(rng, self._log_weights() + tilt.log_weight(atoms), count)
+        return np.take_along_axis(atoms, picks, axis=1)
 
 
 class Kde(Resample):
@@ -102,20 +206,39 @@ class Kde(Resample):
     As ``scipy.stats.gaussian_kde``: bandwidth factor ``size ** (-1/5)`` and kernel
     standard deviation ``factor × std(data, ddof=1)``. The model's variance is the
     empirical variance plus the kernel's. Draws are resampled values plus kernel noise.
+    With ``weights``, as ``gaussian_kde(data, weights=weights)``: kernel i weighs wᵢ, the
+    factor is n_eff ** (-1/5) with n_eff = 1/Σwᵢ², and the kernel's variance is the
+    weighted variance divided by 1 − Σwᵢ², times the factor squared.
     """
 
-    def __init__(self, data: np.ndarray, mean: np.ndarray, m2: np.ndarray):
+    def __init__(self, data: np.ndarray, mean: np.ndarray, m2: np.ndarray, weights=None):
         size = data.shape[1]
         self.data = data  # (replicas, size)
-        self.mean = mean  # (replicas,)
-        self.factor = size ** (-0.2)
-        self.bandwidth = self.factor * np.sqrt(m2 / (size - 1))  # (replicas,)
-        self.std = np.sqrt(m2 / size + self.bandwidth**2)  # (replicas,)
+        self.weights = weights
+        if weights is None:
+            self.mean = mean  # (replicas,)
+            self.factor = size ** (-0.2)
+            self.bandwidth = self.factor * np.sqrt(m2 / (size - 1))  # (replicas,)
+            self.std = np.sqrt(m2 / size + self.bandwidth**2)  # (replicas,)
+        else:
+            self.mean, variance = weighted_moments(data, weights)
+            squares = float(np.sum(weights * weights))
+            self.factor = (1.0 / squares) ** (-0.2)
+            self.bandwidth = self.factor * np.sqrt(variance / (1.0 - squares))
+            self.std = np.sqrt(variance + self.bandwidth**2)
 
-    def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0):
-        draws = self._copies(rng, count)
-        draws += self.bandwidth[:, None] * rng.standard_normal(draws.shape)
-        return _shrink(draws, self.mean, temperature)
+    def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0, tilt=None):
+        if not active(tilt):
+            draws = self._copies(rng, count)
+            draws += self.bandwidth[:, None] * rng.standard_normal(draws.shape)
+            return _shrink(draws, self.mean, temperature)
+        # Kernel i, as emitted: N(mean + √T (xᵢ − mean), T h²); tilted, each stays normal.
+        centres = self._tempered(temperature)
+        variance = (temperature * self.bandwidth**2)[:, None]  # (replicas, 1)
+        centres, variance, log_mass = tilt.gaussian(centres, variance)
+        picks = pick(rng, self._log_weights() + log_mass, count)
+        chosen = np.take_along_axis(centres, picks, axis=1)
+        return chosen + np.sqrt(variance) * rng.standard_normal(chosen.shape)
 
 
 class Mixture:
@@ -176,7 +299,9 @@ class Mixture:
         components = np.array([g.n_components for g in fits])
         return cls(weights, means, variances, components)
 
-    def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0):
+    def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0, tilt=None):
+        if active(tilt):
+            return self._tilted_sample(rng, count, temperature, tilt)
         replicas, k = self.weights.shape
         cumulative = np.cumsum(self.weights, axis=1)
         cumulative /= cumulative[:, -1:]
@@ -189,3 +314,15 @@ class Mixture:
         scales = np.sqrt(np.take_along_axis(self.variances, comp, axis=1))
         draws = centres + scales * rng.standard_normal((replicas, count))
         return _shrink(draws, self.mean, temperature)
+
+    def _tilted_sample(self, rng, count: int, temperature: float, tilt: Tilt) -> np.ndarray:
+        """Component k as emitted, N(mean + √T (μₖ − mean), T σₖ²), times the tilt."""
+        root = math.sqrt(temperature)
+        centres = self.mean[:, None] + root * (self.means - self.mean[:, None])
+        centres, variances, log_mass = tilt.gaussian(centres, temperature * self.variances)
+        with np.errstate(divide="ignore"):  # unused components weigh 0: never picked
+            log_weights = np.log(self.weights) + log_mass
+        comp = pick(rng, log_weights, count)
+        chosen = np.take_along_axis(centres, comp, axis=1)
+        scales = np.sqrt(np.take_along_axis(variances, comp, axis=1))
+        return chosen + scales * rng.standard_normal((self.weights.shape[0], count))
