@@ -125,6 +125,14 @@ def weighted_law(real_count: int, synthetic_count: int, weights) -> tuple[np.nda
     return variance, mean_variance
 
 
+def curated_model_law(generations: int, curation: float, real_fraction: float) -> np.ndarray:
+    """E[σ²] of model n, (generations + 1,), for large M. Model 1 is fitted to D₀, all real
+    (variance 1); the first curated draws are D₁, which model 2 learns: model n + 1 has
+    the variance ``theory.curated_variance`` gives generation n of the data."""
+    data_law = theory.curated_variance(np.arange(generations), curation, real_fraction)
+    return np.concatenate([[1.0], data_law])
+
+
 # --- 1. fresh real data --------------------------------------------------------------------
 
 FRESH_SAMPLES, FRESH_GENERATIONS, FRESH_REPLICAS = 20, 100, 1_000
@@ -584,9 +592,7 @@ def curation_compute(curation: float) -> dict:
         variance = run.model_std**2
         data[f"{name}_band"] = demos.median_and_band(variance, BAND)
         data[f"{name}_average"], data[f"{name}_se"] = mean_and_se(variance)
-        data[f"{name}_law"] = theory.curated_variance(
-            np.arange(CURATION_GENERATIONS + 1), curation, share
-        )
+        data[f"{name}_law"] = curated_model_law(CURATION_GENERATIONS, curation, share)
     data["plateau"] = float(theory.curated_plateau(curation, CURATION_FRESH))
     return data
 

@@ -151,13 +151,14 @@ def test_weighted_fits_follow_their_law_and_swapped_weights_do_not(weight):
 
 def test_curation_narrows_as_its_law_says_and_a_tilt_of_the_wrong_sign_does_not():
     curation, generations = 0.1, 30
-    run = _run(5_000, generations, 100, curation=curation)
-    law = theory.curated_variance(np.arange(generations + 1), curation)
-    assert law[-1] == pytest.approx(1 / (1 + curation * generations))
-    rows = slice(1, None)
+    run = _run(5_000, generations + 1, 100, curation=curation)
+    law = remedies.curated_model_law(generations + 1, curation, 0.0)
+    assert law[-1] == pytest.approx(1 / (1 + curation * generations))  # model n + 1: 1/(1 + cn)
+    rows = slice(2, None)  # model 1 is fitted to the real data: its variance has no SE to test
     assert np.abs(_gaps(run.model_std[rows] ** 2, law[rows])).max() < Z
-    wrong = 1 / (1 - curation * np.arange(1, 9))  # a tilt that favours the atypical
-    assert np.abs(_gaps(run.model_std[1:9] ** 2, wrong)).max() > Z
+    # a tilt that favours the atypical: 1/(1 − cn)
+    wrong = 1 / (1 - curation * np.arange(1, 9))
+    assert np.abs(_gaps(run.model_std[2:10] ** 2, wrong)).max() > Z
 
 
 def test_curation_with_fresh_data_settles_on_the_root():
