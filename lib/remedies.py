@@ -693,6 +693,7 @@ def with_choices(choices: dict) -> tuple[Section, ...]:
         chosen.append(replace(section, controls=controls))
     return tuple(chosen)
 
+
 # (catalogue key, authors, title, venue, address): the papers whose results the page uses
 REFERENCES = (
     (

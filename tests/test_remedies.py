@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import i18n, remedies, theory
 from lib.engine import Scenario, simulate
+from lib.params import PAGE_PARAMS
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -28,9 +29,7 @@ GOLDEN = (math.sqrt(5) - 1) / 2  # 1/φ
 
 def _run(samples, generations, replicas, seed=11, **changes):
     return simulate(
-        Scenario(
-            samples=samples, generations=generations, replicas=replicas, seed=seed, **changes
-        )
+        Scenario(samples=samples, generations=generations, replicas=replicas, seed=seed, **changes)
     )
 
 
@@ -222,9 +221,9 @@ _RAW_KEY = re.compile(r"\bremedies\.[a-z_]+(\.[a-z_]+)*\b")
 
 
 def _page(lang: str, **query: str) -> AppTest:
+    """The page opened from its own address, as a shared link opens it."""
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params.update({"lang": lang, **query})
-    at.run()
     at.switch_page(SCRIPT)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -250,3 +249,70 @@ def test_the_page_runs_in_both_languages(lang):
         english = i18n.catalogue("en")
         assert english["remedies.fresh.law"] not in text
         assert "données réelles" in text and "\u202f?" in at.title[0].value
+
+
+@pytest.mark.parametrize(
+    ("query", "reasons", "expected"),
+    [
+        # out of range, not a number, between two choices, absurdly long
+        ({"real_fraction": "7"}, {"real_fraction": "out_of_range"}, {"real_fraction": 0.5}),
+        ({"curation": "nan"}, {"curation": "not_a_number"}, {"curation": 0.5}),
+        ({"samples": "-3"}, {"samples": "out_of_range"}, {"samples": 10}),
+        ({"samples": "1e12"}, {"samples": "out_of_range"}, {"samples": 10**9}),
+        ({"real_fraction": "0.37"}, {}, {"real_fraction": 0.5}),
+        ({"curation": "9" * 80}, {"curation": "too_long"}, {"curation": 0.5}),
+    ],
+)
+def test_hostile_values_get_a_notice_and_a_safe_value(query, reasons, expected):
+    at = _page("fr", **query)
+    notices = [e.body for e in at.info]
+    french = i18n.catalogue("fr")
+    for key, reason in reasons.items():
+        label = french[f"param.{key}.label"]
+        assert any(label in body for body in notices), (notices, reason)
+    if not reasons:  # a value between two choices: the page's own notice
+        assert any(french["remedies.nearest"].split("{raw}")[1][:20] in b for b in notices)
+    for key, value in expected.items():
+        section, control = remedies.URL_CONTROLS[key]
+        assert at.session_state[f"remedies_{section}_{control}"] == value
+        shown = at.query_params.get(key)
+        shown = shown[-1] if isinstance(shown, list) else shown
+        if value == PAGE_PARAMS["remedies"][key].default:
+            assert shown is None  # the address carries only what differs from the defaults
+        else:
+            assert float(shown) == value
+
+
+def test_a_shared_link_reopens_the_same_choices_and_the_url_follows_the_controls():
+    at = _page("en", real_fraction="0.2", samples="1000000", curation="0.25")
+    assert not at.info
+    assert at.session_state["remedies_fresh_real_fraction"] == 0.2
+    assert at.session_state["remedies_calculator_samples"] == 10**6
+    assert at.session_state["remedies_curation_curation"] == 0.25
+    assert "1,000,000" in _texts(at)  # the calculator's sentence reads the shared M
+    at.button_group(key="remedies_fresh_real_fraction").set_value(0.5).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["real_fraction"] in ("0.5", ["0.5"])
+    assert "50%" in _texts(at)
+
+
+@pytest.mark.parametrize("mode", ["embed", "present"])
+def test_embedded_and_projected_views(mode):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params.update({"lang": "en", "real_fraction": "0.2"})
+    if mode == "embed":
+        at.context["is_embedded"] = True  # what Streamlit reads from ?embed=true
+    else:
+        at.query_params["present"] = "1"
+    at.switch_page(SCRIPT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    charts = at.get("plotly_chart")
+    if mode == "embed":
+        # the first section alone, at the shared share of fresh data, with its sentence
+        assert len(charts) == 1
+        assert any("With 20% fresh real data" in m.value for m in at.markdown)
+    else:
+        assert len(charts) == len(remedies.SECTIONS)
+    english = i18n.catalogue("en")
+    assert english["remedies.fresh.law"] not in _texts(at)  # no prose in either view
