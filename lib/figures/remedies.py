@@ -7,6 +7,7 @@ best read whole.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -104,10 +105,20 @@ def over_generations(panels: Sequence[Panel], *, x_title: str, separators: str =
             figure.add_hline(
                 y=level.value,
                 line={"color": level.color, "width": 1.5, "dash": "dot"},
-                annotation={"text": level.label, "font": {"size": 12, "color": level.color}},
-                annotation_position="top right",
                 row=row,
                 col=1,
+            )
+            # An annotation's y is in axis units: the logarithm on a log axis.
+            figure.add_annotation(
+                text=level.label,
+                font={"size": 12, "color": level.color},
+                x=1,
+                xref=f"x{'' if row == 1 else row} domain",
+                xanchor="right",
+                y=math.log10(level.value) if panel.log_y else level.value,
+                yref=f"y{'' if row == 1 else row}",
+                yanchor="bottom",
+                showarrow=False,
             )
         figure.update_yaxes(title={"text": panel.y_title, "standoff": 4}, row=row, col=1)
         if panel.log_y:
@@ -168,7 +179,7 @@ def weight_curve(
             ),
         ]
     )
-    for weight, value, label in marks:
+    for index, (weight, value, label) in enumerate(marks):
         figure.add_trace(
             go.Scatter(
                 x=[weight],
@@ -176,7 +187,8 @@ def weight_curve(
                 mode="markers+text",
                 marker={"color": theme.PALETTE["black"], "size": 11, "symbol": "diamond-open"},
                 text=[label],
-                textposition="top center",
+                # neighbouring marks (the best weight, the count's) label above and below
+                textposition="bottom center" if index % 2 else "top center",
                 textfont={"size": 12},
                 showlegend=False,
                 hoverinfo="skip",
@@ -185,8 +197,8 @@ def weight_curve(
         )
     figure.update_layout(compact_layout(x_title, y_title, separators, hovermode="closest"))
     figure.update_xaxes(range=[0, 1.04])
-    top = float(np.nanmax(np.concatenate([law, simulated + 2 * se])))
-    figure.update_yaxes(range=[0, 1.15 * top])
+    top = float(np.nanmax(simulated + 2 * se))  # the law climbs on, off the chart, as w → 0
+    figure.update_yaxes(range=[0, 1.2 * top])
     return figure
 
 
@@ -225,14 +237,23 @@ def share_needed(
             ),
         ]
     )
+    finite = needed[np.isfinite(needed)]
+    low = float(min(finite.min(), approximation.min())) if finite.size else 1e-9
+    bottom, top = math.floor(math.log10(low)), 0.0  # log10 of the y range
     if impossible_below > samples[0]:
-        figure.add_vrect(
-            x0=float(samples[0]),
-            x1=float(impossible_below),
-            fillcolor=transparent(theme.PALETTE["grey"], 0.25),
-            line={"width": 0},
-            annotation={"text": names["impossible"], "font": {"size": 12}},
-            annotation_position="top left",
+        # the Ms where no share will do, shaded (a trace: shapes and log axes do not mix well)
+        edge = float(min(impossible_below, samples[-1]))
+        figure.add_trace(
+            go.Scatter(
+                x=[samples[0], edge, edge, samples[0]],
+                y=[10**bottom, 10**bottom, 10**top, 10**top],
+                fill="toself",
+                fillcolor=transparent(theme.PALETTE["grey"], 0.25),
+                line={"width": 0},
+                mode="lines",
+                name=names["impossible"],
+                hoverinfo="skip",
+            )
         )
     if chosen is not None:
         figure.add_trace(
@@ -246,10 +267,7 @@ def share_needed(
             )
         )
     figure.update_layout(compact_layout(x_title, y_title, separators, hovermode="closest"))
-    figure.update_xaxes(type="log", exponentformat="power", dtick=1)
-    finite = needed[np.isfinite(needed)]
-    low = float(min(finite.min(), approximation.min())) if finite.size else 1e-9
-    figure.update_yaxes(
-        type="log", exponentformat="power", dtick=1, range=[np.log10(low) - 0.3, 0.1]
-    )
+    span = [math.log10(samples[0]), math.log10(samples[-1])]
+    figure.update_xaxes(type="log", exponentformat="power", dtick=2, range=span)
+    figure.update_yaxes(type="log", exponentformat="power", dtick=2, range=[bottom, top + 0.1])
     return figure
