@@ -729,3 +729,61 @@ REFERENCES = (
         "https://arxiv.org/abs/2407.09499",
     ),
 )
+
+
+# --- the maths page's table: each law against a simulation, with its standard error -------
+
+CHECK_SEED = 15
+
+
+def law_checks(seed: int = CHECK_SEED) -> tuple[demos.Row, ...]:
+    """One row a law (the maths page's simulation-vs-theory table): a simulated figure with
+    its SE beside what the law says, at settings where the law holds to well under one SE
+    (the curation's large-M law at M = 2,000 is off by about 0.3 %)."""
+
+    def run(samples, generations, replicas, **changes):
+        scenario = Scenario(
+            samples=samples, generations=generations, replicas=replicas, seed=seed, **changes
+        )
+        return simulate(scenario)
+
+    rows = []
+    fresh = run(FRESH_SAMPLES, 100, 1_000, real_fraction=0.1)
+    plateau, mean_plateau = theory.fresh_data_plateau(FRESH_SAMPLES, 0.1)
+    rows.append(demos.Row("fresh_variance", demos.mean_of(fresh.model_std[-1] ** 2), plateau))
+    rows.append(demos.Row("fresh_mean", demos.mean_of(fresh.model_mean[-1] ** 2), mean_plateau))
+
+    pooled = run(ACCUMULATE_SAMPLES, 200, 500, regime="accumulate")
+    variance, mean_variance = accumulate_law(ACCUMULATE_SAMPLES, 200)
+    scaled = ACCUMULATE_SAMPLES * pooled.model_mean[-1] ** 2
+    rows.append(
+        demos.Row("accumulate_mean", demos.mean_of(scaled), ACCUMULATE_SAMPLES * mean_variance[-1])
+    )
+    rows.append(
+        demos.Row("accumulate_variance", demos.mean_of(pooled.model_std[-1] ** 2), variance[-1])
+    )
+
+    real_count = synthetic_count = 20
+    best = float(theory.best_real_weight(real_count, synthetic_count))
+    weighted = run(40, WEIGHT_GENERATIONS, 500, real_fraction=0.5, real_weight=best)
+    per_replica = real_count * (weighted.model_mean[WEIGHT_BURN_IN + 1 :] ** 2).mean(axis=0)
+    _, law = weighted_law(real_count, synthetic_count, best)
+    rows.append(demos.Row("weight_mean", demos.mean_of(per_replica), real_count * float(law)))
+
+    curated = run(2_000, 11, 100, curation=0.3)  # model 11 learns D₁₀: 1/(1 + 0.3 × 10)
+    rows.append(
+        demos.Row(
+            "curation_variance",
+            demos.mean_of(curated.model_std[-1] ** 2),
+            float(theory.curated_variance(10, 0.3)),
+        )
+    )
+    mixed = run(2_000, 16, 100, real_fraction=0.2, curation=0.5)
+    rows.append(
+        demos.Row(
+            "curation_fresh",
+            demos.mean_of(mixed.model_std[-1] ** 2),
+            float(theory.curated_plateau(0.5, 0.2)),
+        )
+    )
+    return tuple(rows)
