@@ -290,7 +290,7 @@ def the_remedies() -> None:
     st.markdown(t("maths.remedies.fresh"))
     st.latex(
         r"\mathbb{E}[\sigma^2_\infty] = 1 - \frac{1}{D}, \qquad"
-        r"\operatorname{Var}(\mu_\infty) = \frac{1}{D}, \qquad"
+        r"\operatorname{Var}(\mu_\infty) = \frac{1}{D}, \qquad "
         r"D = 1 - \alpha + \alpha M(2 - \alpha)"
     )
     st.latex(
