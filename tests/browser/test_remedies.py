@@ -56,7 +56,12 @@ def test_a_control_redraws_its_chart_and_the_address_follows(app_url, page):
     page.goto(f"{app_url}/remedies?lang=en")
     wait_for_app(page, timeout=120_000)
     selector = CHART.format(name="curation")
-    values = f"document.querySelector({selector!r})._fullData.map(t => Array.from(t.y || []))"
+    values = (
+        f"(() => {{ const el = document.querySelector({selector!r});"
+        " return el && el._fullData ? el._fullData.map(t => Array.from(t.y || [])) : null; })()"
+    )
+    page.locator(selector).scroll_into_view_if_needed()
+    page.wait_for_function(f"{values} !== null", timeout=30_000)
     before = page.evaluate(values)
     group = page.locator(".st-key-remedies_curation_curation")
     group.scroll_into_view_if_needed()
@@ -66,7 +71,7 @@ def test_a_control_redraws_its_chart_and_the_address_follows(app_url, page):
     )
     wait_for_app(page, timeout=120_000)
     page.wait_for_function(
-        f"(before) => JSON.stringify({values}) !== JSON.stringify(before)",
+        f"(before) => {values} !== null && JSON.stringify({values}) !== JSON.stringify(before)",
         arg=before,
         timeout=60_000,
     )
