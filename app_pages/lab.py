@@ -18,7 +18,7 @@ from lib.engine import Scenario, default_replicas, simulate
 from lib.figures.histogram import frame_generations, histogram_figure, y_ceiling
 from lib.figures.measures import MeasureLines, measure_figure
 from lib.i18n import current_language, fmt_int, t
-from lib.params import MAX_GENERATIONS_BY_MODEL, PAGE_PARAMS
+from lib.params import MAX_GENERATIONS_BY_MODEL, PAGE_PARAMS, weight_reason
 from ui import accessible, chrome, present, share, state
 from ui.widgets import widget
 
@@ -33,6 +33,8 @@ SCENARIO_KEYS = (
     "regime",
     "temperature",
     "seed",
+    "real_weight",
+    "curation",
 )
 MEASURES = ("spread", "tails", "distance")  # the panels under the chart, in order
 PROGRESS_EVERY = 0.2  # seconds between two updates of the progress bar
@@ -254,6 +256,20 @@ with controls:
             on_click=_new_seed,
             icon=":material/casino:",
         )
+    # The remedies (issue 15), folded: a weight on the real data and curation. Embedded
+    # or projected, the knobs are hidden by their keys like the others.
+    changed = values["real_weight"] is not None or values["curation"] > 0
+    advanced = (
+        st.expander(t("param.advanced.label"), expanded=changed, key="lab_advanced")
+        if knobs
+        else st.container()
+    )
+    with advanced:
+        weight_off = weight_reason({**values, "real_weight": 0.5}) is not None
+        widget(PAGE, "real_weight", disabled=weight_off)
+        if knobs and weight_off:
+            st.caption(t("param.real_weight.off"))
+        widget(PAGE, "curation")
 state.sync_url(PAGE, values)
 
 scenario = scenario_of(values)

@@ -122,6 +122,7 @@ def has_theory(scenario) -> bool:
         and scenario.real_fraction == 0
         and scenario.regime == "replace"
         and scenario.temperature == 1
+        and scenario.curation == 0
     )
 
 

@@ -178,29 +178,31 @@ def best_real_weight(real_count, synthetic_count):
 
 
 def curated_variance(generations, curation, real_fraction=0.0, samples=None):
-    """E[σ²ₙ] when the synthetic draws are curated: drawn from the model times
+    """E[σ²] of the model fitted to D_n, the data of generation n (the engine's model
+    n + 1), when every synthetic draw is curated: drawn from the model times
     exp(−c(x − m₀)²/(2σ₀²)) (people keep the typical outputs), real N(m₀, σ₀²) = N(0, 1).
 
     Large-M law (the default, ``samples=None``): a Gaussian of variance v times that tilt
     is a Gaussian of variance v/(1 + c·v), and mixing in a share α of fresh real data
     (whose mean is the curated draws' mean, 0, for large M) adds the real variance back:
 
-        v ← α + (1 − α)·v/(1 + c·v),    v₀ = 1,
+        v₀ = 1,    vₙ = α + (1 − α)·vₙ₋₁/(1 + c·vₙ₋₁),
 
-    so vₙ = 1/(1 + c·n) when α = 0, and for α > 0 it settles at the positive root of
-    c·v² + α(1 − c)·v − α = 0 (α = 0.2, c = 0.5: v ≈ 0.540).
+    so vₙ = 1/(1 + c·n) when α = 0 (M = 20,000, c = 0.1: about 0.2496 at n = 30 in a
+    simulation), and for α > 0 it settles at the positive root of
+    c·v² + α(1 − c)·v − α = 0 (α = 0.2, c = 0.5: v ≈ 0.540; ``curated_plateau``).
 
-    With ``samples`` = M, each maximum-likelihood fit also loses its 1/M: the recursion
-    becomes v ← ((M − 1)/M)·[α + (1 − α)·v/(1 + c·v)] (a first-order correction; exact
-    only in the mean of a linear recursion, which this is not). ``generations`` may be
-    an array (vectorised); generation 0 gives 1.
+    With ``samples`` = M, each maximum-likelihood fit also keeps (M − 1)/M of what it
+    sees: v₀ = (M − 1)/M and vₙ = ((M − 1)/M)·[α + (1 − α)·vₙ₋₁/(1 + c·vₙ₋₁)] (a first-order
+    correction: the recursion is not linear, so its mean is not exactly the recursion of
+    the mean, but the gap is of order c/M). ``generations`` may be an array (vectorised).
     """
     n = np.asarray(generations)
     largest = int(np.max(n)) if n.size else 0
     alpha, c = float(real_fraction), float(curation)
     keep = 1.0 if samples is None else (samples - 1.0) / samples
     path = np.empty(largest + 1)
-    v = path[0] = 1.0
+    v = path[0] = keep
     for step in range(1, largest + 1):
         v = keep * (alpha + (1.0 - alpha) * v / (1.0 + c * v))
         path[step] = v

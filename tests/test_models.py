@@ -99,3 +99,79 @@ def test_temperature_scales_the_emitted_variance(name, temperature):
         )
         if temperature < 1:  # and the untempered variance is rejected
             assert abs(_variance_z(draws[r], model.std[r] ** 2)) > Z
+
+
+# -- curation: the model's density times exp(−c (x − m₀)²/(2σ₀²)), renormalised ----------
+
+
+def _tilted_moments(model, r: int, temperature: float, tilt: models.Tilt):
+    """Mean and variance of replica r's emitted law times the tilt, by quadrature on a fine
+    grid (for the empirical law: by its reweighted atoms), from the model's definition."""
+    root = np.sqrt(temperature)
+    if isinstance(model, models.Resample) and not isinstance(model, models.Kde):
+        x = model.mean[r] + root * (model.data[r] - model.mean[r])
+        p = np.exp(tilt.log_weight(x))
+    else:
+        if isinstance(model, models.Gaussian):
+            centres, sds, weights = [model.mean[r]], [model.std[r]], [1.0]
+        elif isinstance(model, models.Kde):
+            centres, weights = model.data[r], np.full(model.data.shape[1], 1.0)
+            sds = np.full(model.data.shape[1], model.bandwidth[r])
+        else:
+            k = model.components[r]
+            centres, sds = model.means[r, :k], np.sqrt(model.variances[r, :k])
+            weights = model.weights[r, :k]
+        centres = model.mean[r] + root * (np.asarray(centres) - model.mean[r])
+        sds = root * np.asarray(sds)
+        x = np.linspace(-8, 8, 40_001)
+        density = sum(
+            w * stats.norm.pdf(x, m, s) for w, m, s in zip(weights, centres, sds, strict=True)
+        )
+        p = density * np.exp(tilt.log_weight(x))
+    p = p / p.sum()
+    mean = np.sum(p * x)
+    return mean, np.sum(p * (x - mean) ** 2)
+
+
+@pytest.mark.parametrize("name", ["gaussian", "kde", "mixture", "resample"])
+def test_curated_draws_follow_the_tilted_density(name):
+    """Each model's curated draws against its density times the tilt, computed apart;
+    a tilt of the wrong sign (exp(+c …)) is told apart by the same test."""
+    data = _data("two_humps", replicas=2, size=300) + 0.4  # off-centre: the tilt moves it
+    if name == "gaussian":
+        model = models.Gaussian.fit(data)
+    elif name == "mixture":
+        model = models.Mixture.fit(data, seed=1)
+    else:
+        model = {"kde": models.Kde, "resample": models.Resample}[name].fit(data)
+    temperature, tilt = 0.8, models.Tilt(0.8, 0.0, 1.0)
+    wrong = models.Tilt(-0.8, 0.0, 1.0)
+    draws = model.sample(np.random.default_rng(8), 50_000, temperature, tilt)
+    twins = model.sample(np.random.default_rng(8), 50_000, temperature, wrong)
+    for r in range(data.shape[0]):
+        mean, variance = _tilted_moments(model, r, temperature, tilt)
+        se = np.sqrt(variance / draws.shape[1])
+        assert abs(draws[r].mean() - mean) / se < Z
+        assert abs(_variance_z(draws[r], variance)) < Z
+        assert abs(_variance_z(twins[r], variance)) > Z or abs(twins[r].mean() - mean) / se > Z
+        # curation narrows what the model emits
+        assert variance < temperature * model.std[r] ** 2
+
+
+def test_weighted_kde_is_scipys_weighted_gaussian_kde():
+    data = _data("skewed", replicas=2, size=200)
+    weights = np.r_[np.full(50, 0.6 / 50), np.full(150, 0.4 / 150)]
+    kde = models.Kde.fit(data, weights)
+    for r in range(2):
+        reference = stats.gaussian_kde(data[r], weights=weights)
+        assert kde.factor == pytest.approx(reference.factor)
+        assert kde.bandwidth[r] ** 2 == pytest.approx(reference.covariance[0, 0])
+        mean = np.sum(weights * data[r])
+        assert kde.mean[r] == pytest.approx(mean)
+        variance = np.sum(weights * (data[r] - mean) ** 2)
+        assert kde.std[r] ** 2 == pytest.approx(variance + reference.covariance[0, 0])
+    # its draws pick value i with probability wᵢ: the first 50 values hold 60 % of them
+    picks = models.Resample.fit(data, weights)._copies(np.random.default_rng(3), 40_000)
+    share = np.isin(picks[0], data[0, :50]).mean()
+    assert abs(share - 0.6) < Z * np.sqrt(0.6 * 0.4 / 40_000)
+    assert abs(share - 0.25) > Z * np.sqrt(0.25 * 0.75 / 40_000)  # by count: told apart

@@ -1,6 +1,8 @@
 """The registry: every page's values are valid whatever the URL says, and never raise."""
 
+import itertools
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +12,7 @@ from lib import params
 from lib.i18n import catalogue
 
 PAGES = sorted(params.PAGE_PARAMS)
+APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def _is_valid(param, value) -> bool:
@@ -127,3 +130,125 @@ def test_parse_never_raises_and_always_returns_valid_values(page, query):
         assert _is_valid(spec[key], value), (key, value)
     for notice in notices:
         assert f"notice.{notice.reason}" in catalogue("en")
+
+
+# -- the remedies' parameters -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "weight", "reasons"),
+    [
+        ({"real_weight": "0.7", "real_fraction": "0.2"}, 0.7, []),
+        ({"real_weight": "70%", "real_fraction": "0.2"}, 0.7, []),
+        ({"real_weight": "", "real_fraction": "0.2"}, None, []),
+        ({"real_weight": "auto", "real_fraction": "0.2"}, None, []),
+        ({"real_weight": "1.5", "real_fraction": "0.2"}, 1.0, ["out_of_range"]),
+        ({"real_weight": "abc", "real_fraction": "0.2"}, None, ["unset"]),
+        ({"real_weight": "9" * 100, "real_fraction": "0.2"}, None, ["unset"]),
+        ({"real_weight": "0.7"}, None, ["weight_mix"]),  # all synthetic: nothing to weigh
+        ({"real_weight": "0.7", "real_fraction": "1"}, None, ["weight_mix"]),
+        ({"real_weight": "0.7", "real_fraction": "0.001"}, None, ["weight_mix"]),  # 0 points
+        (
+            {"real_weight": "0.7", "real_fraction": "0.2", "model": "mixture"},
+            None,
+            ["weight_model"],
+        ),
+        (
+            {"real_weight": "0.7", "real_fraction": "0.2", "regime": "accumulate"},
+            None,
+            ["weight_regime"],
+        ),
+    ],
+)
+def test_the_real_data_weight_is_kept_only_where_the_engine_takes_it(query, weight, reasons):
+    values, notices = params.parse(query, "lab")
+    assert values["real_weight"] == (None if weight is None else pytest.approx(weight))
+    assert [n.reason for n in notices] == reasons
+    assert all(n.key == "real_weight" for n in notices)
+
+
+def test_curation_is_clamped_to_zero_to_two():
+    for raw, expected, reasons in (
+        ("0.5", 0.5, []),
+        ("7", 2.0, ["out_of_range"]),
+        ("-1", 0.0, ["out_of_range"]),
+    ):
+        values, notices = params.parse({"curation": raw}, "lab")
+        assert values["curation"] == expected and [n.reason for n in notices] == reasons
+
+
+def test_the_registry_and_the_engine_agree_on_where_a_weight_applies():
+    """Every combination the registry lets through, the engine takes; every one it
+    clears, the engine refuses."""
+    from lib.engine import Scenario, simulate, weight_problem
+
+    for model, regime, samples, share in itertools.product(
+        params.MODELS, ("replace", "accumulate"), (10, 37), (0.0, 0.01, 0.04, 0.5, 0.99, 1.0)
+    ):
+        values = {"model": model, "regime": regime, "samples": samples, "real_fraction": share}
+        reason = params.weight_reason({**values, "real_weight": 0.4})
+        assert (reason is None) == (weight_problem(model, regime, samples, share, 0.4) is None)
+        if reason is None:
+            scenario = Scenario(**values, real_weight=0.4, generations=2, replicas=2)
+            assert simulate(scenario).model_std.shape == (3, 2)
+
+
+def test_the_url_reproduces_the_remedies_and_drops_them_at_their_defaults():
+    values, _ = params.parse({"real_fraction": "0.2", "real_weight": "0.65", "curation": "0.3"})
+    query = params.to_query(values, "lab")
+    assert query["real_weight"] == "0.65" and query["curation"] == "0.3"
+    assert params.parse(query, "lab")[0] == values
+    assert "real_weight" not in params.to_query(params.defaults("lab"), "lab")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_laboratory_shows_the_remedies_in_a_folded_group(lang):
+    """Both knobs arrive from the URL, in their group, in the page's language; the toggle
+    and the slider write the URL; a model that takes no weight disables it and says why."""
+    from streamlit.testing.v1 import AppTest
+
+    from lib.i18n import t, use_language
+
+    use_language(lang)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    query = {"lang": lang, "real_fraction": "0.2", "real_weight": "0.7", "curation": "0.4"}
+    for key, value in {**query, "samples": "50", "generations": "10"}.items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/lab.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("param.advanced.label") in [e.label for e in at.expander]
+    assert at.toggle(key="real_weight_by_hand").value is True
+    assert at.toggle(key="real_weight_by_hand").label == t("param.real_weight.by_hand")
+    assert at.slider(key="real_weight_value").value == pytest.approx(0.7)
+    assert at.slider(key="real_weight_value").label == t("param.real_weight.label")
+    assert at.slider(key="curation").value == pytest.approx(0.4)
+    assert at.slider(key="curation").label == t("param.curation.label")
+    at.slider(key="real_weight_value").set_value(0.9).run()
+    assert at.query_params["real_weight"] == "0.9"
+    at.toggle(key="real_weight_by_hand").set_value(False).run()
+    assert "real_weight" not in at.query_params and not at.exception
+    at.toggle(key="real_weight_by_hand").set_value(True).run()
+    at.selectbox(key="model").set_value("mixture").run()
+    assert not at.exception and "real_weight" not in at.query_params
+    assert at.toggle(key="real_weight_by_hand").disabled
+    assert t("param.real_weight.off") in [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_weight_the_model_cannot_take_gets_a_translated_notice(lang):
+    from streamlit.testing.v1 import AppTest
+
+    from lib.i18n import t, use_language
+
+    use_language(lang)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    query = {"lang": lang, "model": "mixture", "real_fraction": "0.5", "real_weight": "0.7"}
+    for key, value in {**query, "samples": "50", "generations": "3"}.items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/lab.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    expected = t("notice.weight_model", name=t("param.real_weight.label"))
+    assert expected in [i.body for i in at.info]
+    assert "real_weight" not in at.query_params
