@@ -299,3 +299,4 @@ the_check(values)
 state.sync_url("maths", values)
 if prose:
     the_references()
+chrome.walk("maths")

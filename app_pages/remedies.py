@@ -7,3 +7,4 @@ from ui import chrome
 
 values = chrome.start_page("remedies")
 st.title(t("nav.remedies"))
+chrome.walk("remedies")
