@@ -18,13 +18,8 @@ from ui.widgets import widget
 
 PAGE = "story"
 KNOBS = ("source", "samples", "generations", "real_fraction", "seed")
-# The hero's picture: many points and a fine mould, so the medal stays recognisable for
-# the first third of the frames and fades frame after frame (the Mould page's own
-# defaults blur it to a blob within six generations). FRAMES generations at most are
-# shown, spaced where the picture changes (``chapters.hero_frames``).
-POINTS = 100_000
-COARSENESS = 0.75
-FRAMES = 16
+# The hero's picture and pacing are the Story's data (``lib.chapters``).
+POINTS, COARSENESS, FRAMES = chapters.HERO_POINTS, chapters.HERO_COARSENESS, chapters.HERO_FRAMES
 # On a phone the title sits just under Streamlit's header bar (its default top padding
 # kept the hero's Play button below a 740 px screen).
 PHONE_CSS = """<style>
@@ -187,7 +182,7 @@ if shown:
     sections.render(PAGE, chapters.CHAPTERS[shown - 1])
 elif shown is None and not state.view_value("embed"):
     st.header(t("story.chapters_title"), divider="gray")
-    sections.render_all(PAGE, chapters.CHAPTERS)
+    sections.render_all(PAGE, chapters.CHAPTERS, with_player=False)  # drawn with the hero
 if shown is not None:
     sections.screen_controls(PAGE, screens)
 

@@ -18,6 +18,14 @@ from lib.figures.theme import PALETTE
 from lib.i18n import current_language, fmt_int, fmt_percent, t
 from lib.sections import Link, Section
 
+# The hero's picture: many points and a fine mould, so the medal stays recognisable for
+# the first third of the frames and fades frame after frame (the Mould page's own
+# defaults blur it to a blob within six generations). HERO_FRAMES generations at most
+# are shown, spaced where the picture changes (``hero_frames``).
+HERO_POINTS = 100_000
+HERO_COARSENESS = 0.75
+HERO_FRAMES = 16
+
 
 def hero_frames(expected_detail: np.ndarray, count: int) -> np.ndarray:
     """At most ``count`` generations to show, spaced where the picture changes: equal
@@ -283,7 +291,7 @@ def stops_summary(data: dict) -> str:
         "story.chapter.stops.summary",
         generations=fmt_int(STOPS_GENERATIONS),
         samples=fmt_int(STOPS_SAMPLES),
-        replace=fmt_percent(data["replace"][-1]),
+        replace=fmt_percent(data["replace"][-1], 1),  # a few tenths of a percent
         share=fmt_percent(STOPS_REAL),
         fresh=fmt_percent(data["fresh"][-1]),
         accumulate=fmt_percent(data["accumulate"][-1]),

@@ -196,6 +196,11 @@ def start_page(page: str) -> dict[str, Any]:
 
 
 WALK_KEY = "walk"
+# A link's label wraps on a phone instead of ending in "…" (Streamlit cuts it to a line).
+_WRAP_LINKS = """<style>
+[data-testid="stPageLink"] a, [data-testid="stPageLink"] a * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>"""
 
 
 def walk(page: str) -> None:
@@ -207,6 +212,7 @@ def walk(page: str) -> None:
     names = [name for name, *_ in PAGES]
     where = names.index(page)
     lang = state.view_value("lang")
+    st.html(_WRAP_LINKS)  # style only: takes no room
     with st.container(key=WALK_KEY, horizontal=True, horizontal_alignment="distribute"):
         for step, label_key, icon in (
             (-1, "nav.walk_previous", ":material/arrow_back:"),

@@ -242,11 +242,13 @@ def render(page: str, section: Section, *, heading: bool = True) -> None:
         )
 
 
-def render_all(page: str, sections: Sequence[Section]) -> None:
+def render_all(page: str, sections: Sequence[Section], *, with_player: bool = True) -> None:
+    """Every section in order, then the player if one of them plays in view (a page that
+    has called ``player()`` already, once a run, says ``with_player=False``)."""
     register(page, sections)
     for section in sections:
         render(page, section)
-    if any(section.autoplay for section in sections):
+    if with_player and any(section.autoplay for section in sections):
         player()
 
 

@@ -17,9 +17,11 @@ import plotly.graph_objects as go
 from lib.figures.mould import image_trace
 from lib.figures.theme import REAL, SYNTHETIC, base_layout, play_controls
 
-HEIGHT = 330  # px: a chapter's figure stays small beside its text
+HEIGHT = 340  # px: a chapter's figure stays small beside its text
 FRAME_MS = 350
-_BOTTOM = 118  # px under the panel: the axis title, the slider, Play / Pause
+TOP = 40  # px above the panel: the legend
+AXIS = 22  # px under the panel taken by the tick labels (and as much again by a title)
+CONTROLS = 100  # px under the axis: Play / Pause, then the slider
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,12 @@ class Labels:
     separators: str
 
 
-def _controls(fig: go.Figure, names: Sequence[str], labels: Labels, height: int) -> None:
-    """Slider across the width under the axis title, Play / Pause under it."""
+def _controls(
+    fig: go.Figure, names: Sequence[str], labels: Labels, height: int, axis: int = AXIS
+) -> None:
+    """Play / Pause under the axis (``axis`` px of tick labels and title), the slider
+    across the width under them, the generation's number at its right: nothing overlaps,
+    even 328 px wide."""
     controls = play_controls(
         list(names),
         play_label=labels.play,
@@ -55,17 +61,18 @@ def _controls(fig: go.Figure, names: Sequence[str], labels: Labels, height: int)
         frame_ms=FRAME_MS,
         redraw=False,
     )
-    panel = height - 40 - _BOTTOM
+    bottom = axis + CONTROLS
+    panel = height - TOP - bottom
     slider, buttons = controls["sliders"][0], controls["updatemenus"][0]
-    slider.update(x=0.0, len=1.0, y=-40 / panel, pad={"t": 0})
+    buttons.update(y=-(axis + 4) / panel)
+    slider.update(x=0.0, len=1.0, y=-(axis + 40) / panel, pad={"t": 0})
     slider["currentvalue"]["xanchor"] = "right"
-    buttons.update(y=-(_BOTTOM - 30) / panel)
     fig.update_layout(
         **base_layout(
             height=height,
             hovermode="x unified",
             separators=labels.separators,
-            margin={"l": 56, "r": 12, "t": 40, "b": _BOTTOM},
+            margin={"l": 56, "r": 12, "t": TOP, "b": bottom},
             legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         ),
         **controls,
@@ -107,7 +114,8 @@ def lines_figure(
         )
         for step in steps
     ]
-    fig.update_xaxes(title_text=labels.x_axis, range=[float(x[0]), float(x[-1])])
+    # No x-axis title: the slider under it says "Generation n".
+    fig.update_xaxes(range=[float(x[0]), float(x[-1])])
     axis = {"title_text": labels.y_axis, "tickformat": y_format}
     if y_log:
         axis["type"] = "log"
@@ -167,7 +175,7 @@ def rank_frequency_figure(
         range=[np.log10(float(positive.min())) - 0.3, np.log10(float(positive.max())) + 0.2],
         exponentformat="power",
     )
-    _controls(fig, [str(g) for g in generations], labels, HEIGHT)
+    _controls(fig, [str(g) for g in generations], labels, HEIGHT + 20, axis=2 * AXIS)
     fig.update_layout(hovermode="closest")
     return fig
 
@@ -188,10 +196,8 @@ def drawings_figure(
     ]
     fig.update_xaxes(visible=False, range=[-0.5, width - 0.5])
     fig.update_yaxes(visible=False, range=[height - 0.5, -0.5], scaleanchor="x")
-    _controls(fig, [str(g) for g in generations], labels, 260)
-    for slider in fig.layout.sliders:
-        slider.y = -12 / (260 - 40 - _BOTTOM)
-    fig.update_layout(margin={"l": 4, "r": 4, "t": 8, "b": _BOTTOM}, showlegend=False)
+    _controls(fig, [str(g) for g in generations], labels, 280, axis=0)
+    fig.update_layout(margin={"l": 4, "r": 4, "t": TOP, "b": CONTROLS}, showlegend=False)
     for frame in fig.frames:
         frame.data[0].hoverinfo = "skip"
     play = fig.layout.updatemenus[0].buttons[0]
