@@ -179,7 +179,7 @@ HEIGHT = 500  # px
 NARROW_BELOW = 560  # px of chart width under which the panels stack
 # Stacked (a phone): picture, histogram, then the slider and Play, in px; they add up to
 # HEIGHT.
-STACKED = {"top": 28, "picture": 180, "gap": 30, "histogram": 132, "bottom": 130}
+STACKED = {"top": 28, "picture": 200, "gap": 28, "histogram": 114, "bottom": 130}
 
 
 def stacked_layout() -> dict:
