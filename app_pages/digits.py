@@ -166,3 +166,4 @@ if chrome.shows("prose"):
             cap=fmt_int(digits.PILE_CAP),
         )
     )
+chrome.walk("digits")

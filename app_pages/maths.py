@@ -358,3 +358,4 @@ state.sync_url("maths", values)
 if prose:
     the_remedies()
     the_references()
+chrome.walk("maths")

@@ -385,3 +385,4 @@ else:
 
     st.subheader(t("readers.others.heading"), divider="gray")
     st.markdown(t("readers.others.text"))
+chrome.walk("readers")

@@ -59,3 +59,4 @@ else:
                 for key, authors, title, venue, url in remedies.REFERENCES
             )
         )
+chrome.walk(PAGE)
