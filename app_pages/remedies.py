@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import remedies
 from lib.i18n import t
-from ui import chrome, sections, state
+from ui import chrome, present, sections, state
 
 PAGE = "remedies"
 
@@ -46,6 +46,10 @@ sections.register(PAGE, chosen)
 if state.view_value("embed"):
     # Inside a news article: the first remedy alone, its chart and the sentence that reads it.
     sections.render(PAGE, chosen[0])
+elif present.active():
+    # On the projector, one remedy a screen; the teacher steps with Previous / Next.
+    sections.render(PAGE, chosen[sections.screen(PAGE, len(chosen))])
+    sections.screen_controls(PAGE, len(chosen))
 else:
     if chrome.shows("prose"):
         st.markdown(t("remedies.intro"))

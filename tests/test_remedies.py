@@ -313,6 +313,11 @@ def test_embedded_and_projected_views(mode):
         assert len(charts) == 1
         assert any("With 20% fresh real data" in m.value for m in at.markdown)
     else:
-        assert len(charts) == len(remedies.SECTIONS)
+        # one remedy a screen, the teacher steps to the next
+        assert len(charts) == 1 and charts[0].proto.id.endswith("remedies_fresh_chart")
+        at.button(key="screen_next_remedies").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        charts = at.get("plotly_chart")
+        assert len(charts) == 1 and charts[0].proto.id.endswith("remedies_calculator_chart")
     english = i18n.catalogue("en")
     assert english["remedies.fresh.law"] not in _texts(at)  # no prose in either view
