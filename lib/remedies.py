@@ -595,12 +595,13 @@ def curation_compute(curation: float) -> dict:
 
 def curation_figure(data: dict, curation: float):
     law = t("remedies.chart.law")
-    curves = []
+    curves, laws = [], []  # the simulations first, then the laws: the legend reads so
     for name, color in (("alone", theme.PALETTE["orange"]), ("fresh", theme.SYNTHETIC)):
         low, _, high = data[f"{name}_band"]
         label = t(f"remedies.curation.{name}", share=fmt_percent(CURATION_FRESH))
         curves.append(figures.Curve(label, data[f"{name}_average"], color, low=low, high=high))
-        curves.append(figures.Curve(law, data[f"{name}_law"], theme.THEORY, "dash", group="law"))
+        laws.append(figures.Curve(law, data[f"{name}_law"], theme.THEORY, "dash", group="law"))
+    curves += laws
     panel = figures.Panel(
         y_title=t("remedies.curation.y_title"),
         curves=tuple(curves),

@@ -321,3 +321,17 @@ def test_embedded_and_projected_views(mode):
         assert len(charts) == 1 and charts[0].proto.id.endswith("remedies_calculator_chart")
     english = i18n.catalogue("en")
     assert english["remedies.fresh.law"] not in _texts(at)  # no prose in either view
+
+
+def test_each_link_opens_the_laboratory_on_the_sections_settings():
+    from lib import params
+
+    for section in remedies.SECTIONS:
+        if section.link is None:
+            continue
+        assert section.link.page == "lab"
+        query = params.to_query(dict(section.link.query), "lab")
+        values, notices = params.parse(query, "lab")
+        assert notices == [], section.name
+        for key, value in section.link.query.items():
+            assert values[key] == pytest.approx(value), (section.name, key)
