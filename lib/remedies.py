@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from lib import demos, theory
-from lib.engine import Scenario, simulate
+from lib.engine import Run, Scenario, simulate
 from lib.figures import remedies as figures
 from lib.figures import theme
 from lib.i18n import current_language, fmt_int, fmt_number, fmt_percent, t
@@ -42,7 +42,7 @@ def separators() -> str:
     return ",\u202f" if current_language() == "fr" else ".,"
 
 
-def _run(samples: int, generations: int, replicas: int, **changes) -> object:
+def _run(samples: int, generations: int, replicas: int, **changes) -> Run:
     return simulate(
         Scenario(
             source="normal",
@@ -546,7 +546,7 @@ WEIGHT = Section(
         "remedies.weight.caption",
         replicas=fmt_int(WEIGHT_REPLICAS),
         samples=fmt_int(WEIGHT_SAMPLES),
-        burn=fmt_int(WEIGHT_BURN_IN),
+        burn=fmt_int(WEIGHT_BURN_IN + 1),
         generations=fmt_int(WEIGHT_GENERATIONS),
         seed=str(SEED),
     ),
