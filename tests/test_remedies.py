@@ -335,3 +335,27 @@ def test_each_link_opens_the_laboratory_on_the_sections_settings():
         assert notices == [], section.name
         for key, value in section.link.query.items():
             assert values[key] == pytest.approx(value), (section.name, key)
+
+
+def test_the_maths_pages_rows_agree_with_their_laws():
+    rows = remedies.law_checks()
+    quantities = [row.quantity for row in rows]
+    assert quantities == [
+        "fresh_variance",
+        "fresh_mean",
+        "accumulate_mean",
+        "accumulate_variance",
+        "weight_mean",
+        "curation_variance",
+        "curation_fresh",
+    ]
+    for row in rows:
+        assert row.simulated.se > 0, row
+        assert abs(row.gap) < Z, row
+    for language in i18n.LANGUAGES:
+        words = i18n.catalogue(language)
+        assert all(f"maths.remedies.row_{q}" in words for q in quantities)
+    # the table would catch a plateau for twice the share, or the replace regime's law
+    fresh_variance, accumulate_variance = rows[0], rows[3]
+    assert abs(fresh_variance.simulated.gap(theory.fresh_data_plateau(20, 0.2)[0])) > Z
+    assert abs(accumulate_variance.simulated.gap(theory.mle_variance(200, 20))) > Z
