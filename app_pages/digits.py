@@ -170,3 +170,4 @@ if chrome.shows("prose"):
             cap=fmt_int(digits.PILE_CAP),
         )
     )
+chrome.walk("digits")

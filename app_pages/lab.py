@@ -323,3 +323,4 @@ if chrome.shows("measures"):
         for column, chart, name in zip(st.columns(3), measure_figures, MEASURES, strict=True):
             column.plotly_chart(chart, key=f"lab_{name}", config={"displaylogo": False})
         st.caption(t("lab.measures.defs"))
+chrome.walk("lab")

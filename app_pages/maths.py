@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from lib import demos
+from lib import demos, remedies
 from lib.figures import maths as figures
 from lib.i18n import fmt_int, fmt_number, plotly_separators, t, tn
 from ui import chrome, present, state, widgets
@@ -268,6 +268,64 @@ def the_check(values: dict) -> None:
     )
 
 
+@st.cache_data(max_entries=1, show_spinner=False)
+def remedy_checks() -> tuple[demos.Row, ...]:
+    return remedies.law_checks()
+
+
+def the_remedies() -> None:
+    """The four laws of the remedies page, and each against a simulation."""
+    st.header(t("maths.remedies.heading"))
+    st.markdown(t("maths.remedies.intro"))
+    st.markdown(t("maths.remedies.fresh"))
+    st.latex(
+        r"\mathbb{E}[\sigma^2_\infty] = 1 - \frac{1}{D}, \qquad"
+        r"\operatorname{Var}(\mu_\infty) = \frac{1}{D}, \qquad "
+        r"D = 1 - \alpha + \alpha M(2 - \alpha)"
+    )
+    st.latex(
+        r"\alpha^* = \frac{(2M - 1)"
+        r" - \sqrt{(2M - 1)^2 - 4M\left(\frac{1}{\varepsilon} - 1\right)}}{2M}"
+        r"\;\approx\; \frac{1}{2M\varepsilon}"
+    )
+    st.markdown(t("maths.remedies.accumulate"))
+    st.latex(
+        r"M\operatorname{Var}(\mu_n) = \sum_{k=1}^{n} \frac{\mathbb{E}[\sigma^2_{k-1}]}{k^2}"
+        r" < \frac{\pi^2}{6}, \qquad"
+        r"\mathbb{E}[\sigma^2_n] = \prod_{k=1}^{n}\left(1 - \frac{1}{M k^2}\right)"
+    )
+    st.markdown(t("maths.remedies.weight"))
+    st.latex(
+        r"n_r \operatorname{Var}(\mu) = \frac{w^2"
+        r" + (1 - w)^2\,\frac{n_r}{n_s}\,\mathbb{E}[\sigma^2]}"
+        r"{1 - (1 - w)^2}, \qquad w^* = \frac{\sqrt{1 + 4k} - 1}{2k}, \quad k = \frac{n_s}{n_r}"
+    )
+    st.markdown(t("maths.remedies.curation"))
+    st.latex(
+        r"\sigma^2_{n+1} = \alpha + (1 - \alpha)\,\frac{\sigma^2_n}{1 + c\,\sigma^2_n}, \qquad"
+        r"\alpha = 0:\ \sigma^2_n = \frac{1}{1 + c\,n}, \qquad"
+        r"\alpha > 0:\ c\,v^2 + \alpha(1 - c)\,v - \alpha = 0"
+    )
+    rows = remedy_checks()
+    st.markdown(t("maths.remedies.table_intro", seed=str(remedies.CHECK_SEED)))
+    columns = {
+        t(f"maths.check.{name}"): []
+        for name in ("quantity", "simulation", "se", "theory", "gap", "verdict")
+    }
+    for row in rows:
+        cells = (
+            t(f"maths.remedies.row_{row.quantity}"),
+            fmt_figure(row.simulated.value),
+            fmt_figure(row.simulated.se),
+            fmt_figure(row.theory),
+            ("+" if row.gap > 0 else "") + fmt_number(row.gap, 1),
+            _verdict(row.gap),
+        )
+        for column, text in zip(columns.values(), cells, strict=True):
+            column.append(text)
+    st.table(columns, hide_index=True)
+
+
 def the_references() -> None:
     st.header(t("maths.refs.heading"))
     lines = [
@@ -289,4 +347,6 @@ if prose:
 the_check(values)
 state.sync_url("maths", values)
 if prose:
+    the_remedies()
     the_references()
+chrome.walk("maths")

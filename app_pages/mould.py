@@ -106,3 +106,4 @@ if chrome.shows("prose"):
     st.subheader(t("mould.explain_title"))
     st.markdown(t("mould.explain"))
     st.caption(t("mould.measure_note"))
+chrome.walk("mould")

@@ -27,3 +27,4 @@ else:
     st.subheader(t("readers.others.heading"), divider="gray")
     for remark in ("obvious", "pollution", "idiocracy", "abyss"):
         st.markdown(t(f"readers.others.{remark}"))
+chrome.walk("readers")

@@ -3,81 +3,31 @@ hero, where the cast of a medal and the histogram of the data wear out together.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
-from lib import mould
+from lib import chapters, mould
 from lib.engine import Scenario, default_replicas, simulate
 from lib.figures.hero import hero_figure
 from lib.i18n import current_language, fmt_int, fmt_percent, t
-from lib.params import PAGE_PARAMS
 from lib.sources import get_source
-from ui import chrome, present, state
+from ui import chrome, present, sections, state
 from ui.widgets import widget
 
 PAGE = "story"
 KNOBS = ("source", "samples", "generations", "real_fraction", "seed")
-# The picture keeps the Mould page's own defaults for what the story does not set.
-POINTS = PAGE_PARAMS["mould"]["points"].default
-COARSENESS = PAGE_PARAMS["mould"]["coarseness"].default
-
-# Plays the hero once per figure, when it comes into view: finds it in this document
-# (``st.html`` is not iframed) and presses its own Play button. Not for visitors whose
-# system asks for reduced motion (``present.chart`` hides the animation from them and shows
-# still pictures: a hidden chart never comes into view), nor in presentation mode.
-# It also stops the animation when the plot leaves the page: Plotly's loop ticks on
-# ``requestAnimationFrame`` with the plot it started on, and once Streamlit has purged that
-# plot (the visitor opened another page mid-play), each tick would write to its removed
-# layout and raise "Cannot set properties of undefined (setting '_currentFrame')".
-AUTOPLAY = """<script>
-(() => {
-  const meta = %s;
-  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  const played = (window.copyHeroPlayed = window.copyHeroPlayed || new Set());
-  const guard = (plot, view) => {
-    if (plot.copyHeroGuard) return;
-    let trans = plot._transitionData;
-    const watch = new MutationObserver(() => {
-      if (plot._transitionData) trans = plot._transitionData;
-      if (plot.isConnected && plot._fullLayout) return;
-      watch.disconnect();
-      view.disconnect();
-      if (!trans) return;
-      window.cancelAnimationFrame(trans._animationRaf);
-      trans._animationRaf = null;
-      if (trans._frameQueue) trans._frameQueue.length = 0;
-    });
-    watch.observe(document.body, { childList: true, subtree: true });
-    plot.copyHeroGuard = watch;
-  };
-  let tries = 0;
-  const timer = setInterval(() => {
-    tries += 1;
-    const plot = [...document.querySelectorAll(".st-key-hero .js-plotly-plot")].find(
-      (el) => el._fullLayout && el.layout.meta === meta
-        && el.querySelector(".updatemenu-button"));
-    if (plot) {
-      clearInterval(timer);
-      // Start when at least a third of the chart is on screen.
-      const view = new IntersectionObserver((seen) => {
-        if (!seen.some((entry) => entry.isIntersecting)) return;
-        view.disconnect();
-        if (played.has(meta) || !plot.isConnected || !plot._fullLayout) return;
-        played.add(meta);
-        plot.querySelector(".updatemenu-button")
-          .dispatchEvent(new MouseEvent("click", { bubbles: true }));
-      }, { threshold: 0.33 });
-      guard(plot, view);  // also when the visitor presses Play by hand
-      if (!still && !played.has(meta)) view.observe(plot);
-    } else if (tries > 150) {
-      clearInterval(timer);
-    }
-  }, 100);
-})();
-</script>"""
+# The hero's picture and pacing are the Story's data (``lib.chapters``).
+POINTS, COARSENESS, FRAMES = chapters.HERO_POINTS, chapters.HERO_COARSENESS, chapters.HERO_FRAMES
+# On a phone the title sits just under Streamlit's header bar (its default top padding
+# kept the hero's Play button below a 740 px screen).
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }
+  [data-testid="stMain"] h1 { font-size: 2.1rem !important; padding-bottom: 0.25rem !important; }
+}
+</style>"""
 
 
 def scenario_of(values: dict) -> Scenario:
@@ -99,13 +49,15 @@ def story_run(values: dict) -> dict:
     cast = mould.run(
         POINTS, COARSENESS, values["generations"], values["real_fraction"], values["seed"]
     )
+    shown = chapters.hero_frames(cast.expected, FRAMES)
     source = get_source(values["source"])
     x = np.linspace(*source.plot_range, 161)
     return {
-        "pictures": cast.pictures,
+        "frames": shown,
+        "pictures": cast.pictures[shown],
         "detail": cast.detail,
         "bin_edges": run.bin_edges,
-        "histograms": run.histogram_first,
+        "histograms": run.histogram_first[shown],
         "real_x": x,
         "real_density": source.pdf(x),
         "spread_first": run.spread[:, 0],
@@ -150,13 +102,72 @@ def figure(values: dict, language: str):
         play_label=t("story.play"),
         pause_label=t("story.pause"),
         meta=meta_of(values),
+        generations=data["frames"].tolist(),
     )
 
 
+def draw_hero(values: dict) -> dict:
+    """The hero: the animation, or still pictures under reduced motion, or Previous / Next
+    in the classroom; then the result sentence, the key generations as a table and the
+    downloads. Returns the run's data."""
+    data = story_run(values)
+    result = t(
+        "story.result",
+        generations=fmt_int(values["generations"]),
+        spread=fmt_percent(data["spread"]),
+        replicas=fmt_int(data["replicas"]),
+        median=fmt_percent(data["median_spread"]),
+        kept=fmt_percent(data["detail"][-1]),
+    )
+    # The text alternative follows the run drawn (replica 0), one value a generation; an
+    # article that embeds the hero keeps its one line of text (the full page has the table).
+    table = None
+    if not state.view_value("embed"):
+        table = {
+            t("story.table_spread"): np.round(data["spread_first"], 3),
+            t("story.table_detail"): np.round(data["detail"], 3),
+        }
+    with st.container(key="hero"):
+        present.figure(
+            figure(values, current_language()),
+            key="hero_chart",
+            summary=result,
+            columns=table,
+            name="story",
+            title=t("nav.story"),
+        )
+    return data
+
+
+# First screen: the title, a lead of two lines on a phone, then the whole hero. The rest
+# of the text and the chapters come after it, and their charts after the hero's.
 values = chrome.start_page(PAGE)
+if not (state.view_value("embed") or present.active()):
+    st.html(PHONE_CSS)  # style only: takes no room
 st.title(t("nav.story"))
 if chrome.shows("prose"):
-    st.markdown(f"**{t('story.lead')}** {t('story.finding')}")
+    st.markdown(f"**{t('story.lead')}**")
+
+# The knobs sit in a folded panel under the hero: ``values`` already holds what they
+# show (``start_page`` reads the widgets' state), so the hero can be drawn first.
+values = {key: values[key] for key in KNOBS}
+# On the projector, one screen at a time: the hero, then each chapter.
+screens = 1 + len(chapters.CHAPTERS)
+shown = sections.screen(PAGE, screens) if present.active() else None
+if shown in (None, 0):
+    draw_hero(values)
+    sections.player()  # plays the hero once in view, stacks it on a phone
+    st.caption(
+        t(
+            "story.hero_caption",
+            points=fmt_int(POINTS),
+            samples=fmt_int(values["samples"]),
+            share=fmt_percent(values["real_fraction"]),
+        )
+    )
+
+if chrome.shows("prose"):
+    st.markdown(f"{t('story.intro')} {t('story.finding')}")
     st.markdown(
         f"**{t('story.loop_title')}**\n"
         + "\n".join(
@@ -164,56 +175,23 @@ if chrome.shows("prose"):
             for n, step in enumerate(("learn", "generate", "repeat"), start=1)
         )
     )
+    st.caption(t("story.citation"))
 
-# The knobs sit in a folded panel under the hero: ``values`` already holds what they
-# show (``start_page`` reads the widgets' state), so the hero can be drawn first.
-values = {key: values[key] for key in KNOBS}
-data = story_run(values)
-result = t(
-    "story.result",
-    generations=fmt_int(values["generations"]),
-    spread=fmt_percent(data["spread"]),
-    replicas=fmt_int(data["replicas"]),
-    median=fmt_percent(data["median_spread"]),
-    kept=fmt_percent(data["detail"][-1]),
-)
-# The text alternative follows the run drawn (replica 0), one value a generation; an
-# article that embeds the hero keeps its one line of text (the full page has the table).
-table = None
-if not state.view_value("embed"):
-    table = {
-        t("story.table_spread"): np.round(data["spread_first"], 3),
-        t("story.table_detail"): np.round(data["detail"], 3),
-    }
-with st.container(key="hero"):
-    # The animation, or still pictures under reduced motion, or Previous / Next in the
-    # classroom; then the result sentence, the key generations as a table, the downloads.
-    present.figure(
-        figure(values, current_language()),
-        key="hero_chart",
-        summary=result,
-        columns=table,
-        name="story",
-        title=t("nav.story"),
-    )
-if not present.active():
-    st.html(AUTOPLAY % json.dumps(meta_of(values)), unsafe_allow_javascript=True)
-st.caption(
-    t(
-        "story.hero_caption",
-        points=fmt_int(POINTS),
-        samples=fmt_int(values["samples"]),
-        share=fmt_percent(values["real_fraction"]),
-    )
-)
+# An article's iframe keeps the hero, its sentence and the link to the full app.
+if shown:
+    sections.render(PAGE, chapters.CHAPTERS[shown - 1])
+elif shown is None and not state.view_value("embed"):
+    st.header(t("story.chapters_title"), divider="gray")
+    sections.render_all(PAGE, chapters.CHAPTERS, with_player=False)  # drawn with the hero
+if shown is not None:
+    sections.screen_controls(PAGE, screens)
 
 if chrome.shows("prose"):
-    st.markdown(t("story.why"))
-    st.caption(t("story.citation"))
     st.subheader(t("story.analogy_title"))
     st.markdown(
         "\n".join(f"- {t(f'story.analogy_{point}')}" for point in ("detail", "cast", "fresh"))
     )
+    st.markdown(t("story.why"))
 
 # The knobs are drawn only while their panel is open: folded, they would still make every
 # browser load and run the sliders' code while the hero is being drawn.
@@ -251,3 +229,4 @@ if chrome.shows("prose"):
             },
         ),
     )
+chrome.walk(PAGE)

@@ -154,3 +154,4 @@ if chrome.shows("prose"):
     st.subheader(t("words.refs.heading"))
     st.markdown("\n".join(f"- {t(f'words.refs.{ref}')}" for ref in ("shumailov", "dohmatob")))
 st.caption(t("words.refs.data"))
+chrome.walk("words")

@@ -180,7 +180,13 @@ PAGE_PARAMS: dict[str, dict[str, Param]] = {
         "seed": REGISTRY["seed"],
     },
     "readers": {},
-    "remedies": {},
+    # Each key sets one section's control (lib.remedies.URL_CONTROLS), within the span of
+    # the choices that control offers (a value between two choices takes the nearest).
+    "remedies": {
+        "real_fraction": replace(REGISTRY["real_fraction"], low=0.05, high=0.5, default=0.1),
+        "samples": replace(REGISTRY["samples"], low=10, high=1_000_000_000, default=100),
+        "curation": replace(REGISTRY["curation"], low=0.1, high=1.0, default=0.5),
+    },
     "maths": {
         "estimator": REGISTRY["estimator"],
         "samples": replace(REGISTRY["samples"], high=1_000, default=50),

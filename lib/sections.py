@@ -15,6 +15,10 @@ The contract, for a section ``s`` on page ``p``:
   text alternative and an embedded page's line), or ``None``.
 - ``choices`` are the values of ``s.controls``, each a small choice drawn as a widget
   (its value ``default`` when the view hides controls).
+- ``s.autoplay``: an animated figure plays while it is in view and pauses when it leaves
+  (the renderer's script; never under reduced motion, where still pictures replace it,
+  nor on the projector, where the teacher steps). ``s.stills``: how many generations the
+  still pictures show.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ class Section:
     link: Link | None = None
     controls: tuple[Control, ...] = ()
     caption: Callable[..., str | None] | None = None  # small print under the figure
+    autoplay: bool = False  # plays while in view, pauses when out of it
+    stills: int = 6  # panels of the still version (reduced motion)
 
     def defaults(self) -> dict[str, Any]:
         return {control.name: control.default for control in self.controls}

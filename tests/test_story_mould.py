@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib import chapters
 from lib.i18n import catalogue
 from tests.conftest import ROOT
 
@@ -67,8 +69,8 @@ def _table(at: AppTest, lang: str):
 
 
 def _autoplay(at: AppTest) -> list[str]:
-    """The Story's autoplay scripts (other scripts of the chrome aside)."""
-    return [h.proto.body for h in at.get("html") if "copyHeroPlayed" in h.proto.body]
+    """The page's player scripts (other scripts of the chrome aside)."""
+    return [h.proto.body for h in at.get("html") if "copyPlayed" in h.proto.body]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -82,7 +84,11 @@ def test_the_story_tells_and_shows_in_both_languages(lang):
         assert words[f"story.analogy_{point}"] in text
     figure = _figure(at, "hero_chart")
     assert [trace["type"] for trace in figure["data"]] == ["image", "bar", "scatter"]
-    assert len(figure["frames"]) == 31  # generations 0..30
+    # 16 of the 31 generations, spaced where the picture changes: one by one at first.
+    names = [frame["name"] for frame in figure["frames"]]
+    assert len(names) == 16 and names[:4] == ["0", "1", "2", "3"] and names[-1] == "30"
+    gaps = np.diff([int(name) for name in names])
+    assert gaps[-1] > gaps[0]
     for frame in figure["frames"]:
         image, bars = frame["data"]
         assert image["source"].startswith("data:image/png;base64,")
@@ -91,8 +97,12 @@ def test_the_story_tells_and_shows_in_both_languages(lang):
     play = figure["layout"]["updatemenus"][0]["buttons"][0]
     assert play["args"][1]["frame"]["redraw"] is True
     assert play["label"].endswith(words["story.play"])
-    # One autoplay script, naming this figure; it stands aside for reduced motion.
-    assert len(_autoplay(at)) == 1 and figure["layout"]["meta"] in _autoplay(at)[0]
+    # The hero plays once, and carries its stacked layout for a phone (the height kept).
+    meta = figure["layout"]["meta"]
+    assert meta["play"] == "once" and meta["narrow"]["yaxis.domain"][0] > 0
+    assert "height" not in meta["narrow"] and set(meta["wide"]) == set(meta["narrow"])
+    # One player script for the page; it stands aside for reduced motion.
+    assert len(_autoplay(at)) == 1
     assert "prefers-reduced-motion: reduce" in _autoplay(at)[0]
     # The text alternative: the result sentence, then the key generations of the run drawn.
     table = _table(at, lang)
@@ -116,14 +126,16 @@ def test_the_story_tells_and_shows_in_both_languages(lang):
 
 def test_less_motion_gets_the_still_story_and_nothing_else():
     """Once the browser has said its system asks for reduced motion, the page sends the
-    still pictures (each picture beside its histogram), not the animation."""
+    still pictures (each picture beside its histogram, and each chapter's), no animation."""
     at = _open("en")
     at.session_state["_less_motion"] = True
     at.run()
-    (chart,) = at.get("plotly_chart")
-    still = json.loads(chart.proto.spec)
-    assert [trace["type"] for trace in still["data"]].count("image") >= 4
-    assert "frames" not in still or not still["frames"]
+    charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert len(charts) == 1 + len(chapters.CHAPTERS)
+    assert [trace["type"] for trace in charts[0]["data"]].count("image") >= 4
+    for still in charts:
+        assert "frames" not in still or not still["frames"]
+        assert not still["layout"].get("sliders")
     assert not at.toggle  # no "still pictures" switch: they are what is shown
 
 
@@ -153,8 +165,10 @@ def test_the_story_knobs_write_the_url_and_link_to_the_laboratory():
     at.select_slider(key="generations").set_value(40).run()
     assert not at.exception
     assert _query(at) == {"lang": "en", "real_fraction": "0.5", "generations": "40"}
-    assert len(_figure(at, "hero_chart")["frames"]) == 41
-    lab, mould_link = at.main.get("page_link")
+    assert _figure(at, "hero_chart")["frames"][-1]["name"] == "40"
+    lab, mould_link = [
+        link for link in at.main.get("page_link") if "material/science" in link.proto.icon
+    ][-1:] + [link for link in at.main.get("page_link") if link.proto.page == "mould"][:1]
     assert lab.proto.page == "lab"
     lab_query = {k: v[-1] for k, v in parse_qs(lab.proto.query_string).items()}
     # The Laboratory's own defaults differ (100 samples, 100 generations): spelled out.
@@ -187,6 +201,58 @@ def test_no_autoplay_in_presentation_mode_where_the_teacher_steps():
     at.button(key="present_next_hero_chart").click().run()
     assert not at.exception
     assert _figure(at, "hero_chart")["layout"]["sliders"][0]["active"] == before + 1
+
+
+def test_on_the_projector_each_chapter_is_one_screen():
+    """Screen 0 is the hero; Next shows one chapter at a time, alone, with its own
+    generation stepper; Previous goes back."""
+    at = _open("fr", present="1")
+    words = catalogue("fr")
+    assert len(at.get("plotly_chart")) == 1  # the hero alone
+    assert at.button(key="screen_previous_story").disabled
+    for chapter in chapters.CHAPTERS:
+        at.button(key="screen_next_story").click().run()
+        assert not at.exception
+        (chart,) = at.get("plotly_chart")
+        assert chart.proto.id.endswith(f"story_{chapter.name}_chart")
+        assert at.subheader[0].value == words[chapter.heading_key]
+    assert at.button(key="screen_next_story").disabled
+    at.button(key="present_next_story_law_chart").click().run()  # the teacher steps
+    assert _figure(at, "story_law_chart")["layout"]["sliders"][0]["active"] == 1
+    at.button(key="screen_previous_story").click().run()
+    (chart,) = at.get("plotly_chart")
+    assert chart.proto.id.endswith("story_readers_chart")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_chapters_in_order_each_short_with_a_live_figure_and_a_way_deeper(lang):
+    at = _open(lang, unfold=False)
+    words = catalogue(lang)
+    assert [h.value for h in at.subheader][: len(chapters.CHAPTERS)] == [
+        words[c.heading_key] for c in chapters.CHAPTERS
+    ]
+    links = {link.proto.page: link for link in at.main.get("page_link")}
+    for chapter in chapters.CHAPTERS:
+        text = " ".join(words[key] for key in chapter.text_keys)
+        assert len(text.split()) <= 90, (chapter.name, len(text.split()))
+        figure = _figure(at, f"story_{chapter.name}_chart")
+        assert figure["frames"] and figure["layout"]["meta"]["play"] == "in_view"
+        # small and light: a chapter's figure is a few KiB, not a hero
+        assert len(json.dumps(figure)) < 40_000, chapter.name
+        assert chapter.link.page in links
+        assert any(
+            link.proto.label == words[chapter.link.label_key] for link in at.main.get("page_link")
+        )
+    # no raw catalogue key anywhere on the page
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    shown += [h.value for h in at.subheader] + [
+        link.proto.label for link in at.main.get("page_link")
+    ]
+    assert not [text for text in shown if re.search(r"\b(story|nav|present)\.[a-z_]+\.?", text)]
+    # the walk: next is the Mould, in the page's language
+    walk = [link for link in at.main.get("page_link") if link.proto.page == "mould"][-1]
+    assert walk.proto.label == words["nav.walk_next"].format(page=words["nav.mould"])
+    assert walk.proto.query_string == f"lang={lang}"
 
 
 def test_the_mould_steps_in_presentation_mode():
@@ -249,3 +315,48 @@ def test_the_mould_reads_its_knobs_from_the_url():
     assert at.select_slider(key="coarseness").value == 2.0
     assert len(_figure(at, "mould_chart")["frames"]) == 13
     assert len(at.info) == 1
+
+
+def _pacing(frames_of):
+    from lib import mould
+    from lib.engine import Scenario, simulate
+
+    generations = 30
+    cast = mould.run(STORY_POINTS, STORY_COARSENESS, generations, 0.0, 1)
+    shown = np.asarray(frames_of(cast.expected))
+    pictures = cast.pictures[shown].astype(float)
+    moved = np.abs(np.diff(pictures, axis=0)).mean(axis=(1, 2))  # (frames - 1,)
+    run = simulate(Scenario(samples=20, generations=generations, replicas=400, seed=1))
+    typical = np.median(run.spread[shown], axis=1)  # (frames,)
+    return shown, cast.expected[shown], moved, typical
+
+
+STORY_POINTS, STORY_COARSENESS = chapters.HERO_POINTS, chapters.HERO_COARSENESS
+STORY_FRAMES = chapters.HERO_FRAMES
+
+
+def _paced_well(frames_of) -> bool:
+    shown, detail, moved, typical = _pacing(frames_of)
+    third = len(shown) // 3
+    return bool(
+        shown[0] == 0
+        and shown[-1] == 30
+        # the medal recognisable for the first third: most of its edges kept
+        and detail[third] >= 0.4
+        # every frame visibly different from the one before: each moves at least half as
+        # much as the average step (no frame repeats its neighbour)
+        and moved.min() >= 0.5 * moved.mean()
+        # the data keep narrowing to the end: the last third still loses spread
+        and typical[-1] < 0.8 * typical[-third - 1]
+    )
+
+
+def test_the_hero_is_paced_where_the_picture_changes():
+    from lib import chapters as story_chapters
+
+    assert _paced_well(lambda expected: story_chapters.hero_frames(expected, STORY_FRAMES))
+    # The twin that must fail: the same number of frames evenly spaced loses the medal
+    # within the first third.
+    assert not _paced_well(
+        lambda expected: np.unique(np.linspace(0, 30, STORY_FRAMES).round().astype(int))
+    )

@@ -13,14 +13,17 @@ from lib.i18n import LANGUAGES, fmt_number, fmt_percent, pick_language, t, use_l
 from ui import share, state, style
 
 # (page name, script, url_path, icon); page names are the catalogue's ``nav.<name>``.
+# In story order: the Story's hero is the mould, then its chapters' pages in the order
+# they come (words, digits, the Laboratory's unbiased copier, remedies, readers, maths).
+# The sidebar lists them so, and ``walk`` leads from each to the next.
 PAGES = (
     ("story", "app_pages/story.py", "", ":material/auto_stories:"),
-    ("lab", "app_pages/lab.py", "lab", ":material/science:"),
     ("mould", "app_pages/mould.py", "mould", ":material/content_copy:"),
     ("words", "app_pages/words.py", "words", ":material/translate:"),
     ("digits", "app_pages/digits.py", "digits", ":material/draw:"),
-    ("readers", "app_pages/readers.py", "readers", ":material/forum:"),
+    ("lab", "app_pages/lab.py", "lab", ":material/science:"),
     ("remedies", "app_pages/remedies.py", "remedies", ":material/healing:"),
+    ("readers", "app_pages/readers.py", "readers", ":material/forum:"),
     ("maths", "app_pages/maths.py", "maths", ":material/functions:"),
 )
 _LANGUAGE_WIDGET = "lang_switch"
@@ -190,3 +193,36 @@ def start_page(page: str) -> dict[str, Any]:
     if state.view_value("embed"):
         share.full_view_link(page, values, path, paths)
     return values
+
+
+WALK_KEY = "walk"
+# A link's label wraps on a phone instead of ending in "…" (Streamlit cuts it to a line).
+_WRAP_LINKS = """<style>
+[data-testid="stPageLink"] a, [data-testid="stPageLink"] a * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>"""
+
+
+def walk(page: str) -> None:
+    """The way through: links to the previous and the next page in story order, keeping
+    the language, at the end of every page (a phone hides the sidebar behind an icon).
+    Not in an article's iframe nor on the projector, which have no navigation."""
+    if not shows("navigation"):
+        return
+    names = [name for name, *_ in PAGES]
+    where = names.index(page)
+    lang = state.view_value("lang")
+    st.html(_WRAP_LINKS)  # style only: takes no room
+    with st.container(key=WALK_KEY, horizontal=True, horizontal_alignment="distribute"):
+        for step, label_key, icon in (
+            (-1, "nav.walk_previous", ":material/arrow_back:"),
+            (1, "nav.walk_next", ":material/arrow_forward:"),
+        ):
+            if 0 <= where + step < len(PAGES):
+                name, script, _, _ = PAGES[where + step]
+                st.page_link(
+                    script,
+                    label=t(label_key, page=t(f"nav.{name}")),
+                    icon=icon,
+                    query_params={"lang": lang},
+                )

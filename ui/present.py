@@ -192,13 +192,15 @@ def _motion_or_still(fig: go.Figure, *, key: str, count: int) -> None:
             st.caption(t("present.still_auto"))
             st.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
         return
+    # The chart first, the switch under it: above, it pushed every chart down a line.
+    slot = st.container()
     by_hand = st.toggle(
         t("present.still"), key=f"{style.STILL_KEY}_{key}", help=t("present.still_help")
     )
     if by_hand:
-        st.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
+        slot.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
         return
-    with st.container(key=f"{style.MOTION_VIEW}_{key}"):
+    with slot.container(key=f"{style.MOTION_VIEW}_{key}"):
         st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
     # What a visitor who asked for less motion sees for the moment it takes their browser
     # to say so (the stylesheet shows it to them only).

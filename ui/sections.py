@@ -3,6 +3,13 @@
 Caching: a section's ``compute`` is cached by Streamlit per (page, section, choices), its
 figure per language as well; the spec objects themselves are looked up by name so that
 nothing unhashable enters a cache key.
+
+Motion: ``player()`` adds, once a page, the script that plays animated figures when they
+come into view (a figure says how in ``layout.meta``: ``{"name", "play": "once" |
+"in_view"}``) and stacks a figure's panels where it is narrow (``meta["narrow"]``, a
+``Plotly.relayout`` update that keeps the height and sets ``yaxis.domain``, applied under
+``meta["narrow_below"]`` px of width; ``meta["wide"]`` undoes it). A section
+with ``autoplay`` gets ``play: "in_view"``.
 """
 
 from __future__ import annotations
@@ -32,7 +39,138 @@ def _data(page: str, name: str, choices: tuple) -> dict:
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _figure(page: str, name: str, choices: tuple, language: str):
     section = _REGISTRY[(page, name)]
-    return section.figure(_data(page, name, choices), **dict(choices))
+    figure = section.figure(_data(page, name, choices), **dict(choices))
+    if section.autoplay and figure.frames:
+        # Built once here and never mutated after: the cache hands out this object.
+        label = "-".join([page, name, *(f"{k}={v}" for k, v in choices)])
+        figure.update_layout(meta={"name": label, "play": "in_view"})
+    return figure
+
+
+# Plays figures as they come into view and stacks narrow ones (see the module docstring).
+# Installed once a browser tab: it watches the page for plots that Streamlit adds or
+# replaces. A "once" figure (the Story's hero) plays when a third of it is on screen, the
+# first time only; an "in_view" figure plays when half of it is on screen (from the start
+# again if it had ended) and pauses when it leaves. Nothing plays for visitors whose
+# system asks for reduced motion (they get still pictures). When Streamlit purges a plot
+# mid-play (the visitor opened another page), its animation loop is stopped: each tick
+# would write to the removed layout and throw "Cannot set properties of undefined".
+PLAYER = r"""<script>
+(() => {
+  if (window.copyPlayer) { window.copyPlayer(); return; }
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const played = (window.copyPlayed = window.copyPlayed || new Set());
+  const metaOf = (plot) => {
+    const meta = plot.layout && plot.layout.meta;
+    return meta && typeof meta === "object" && !Array.isArray(meta) ? meta : null;
+  };
+  const press = (plot, index) => {
+    const button = plot.querySelectorAll(".updatemenu-button")[index];
+    if (button) button.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  };
+  const slider = (plot) => (plot._fullLayout && (plot._fullLayout.sliders || [])[0]) || null;
+  const playing = (plot) => Boolean(plot._transitionData && plot._transitionData._animationRaf);
+  const play = (plot) => {
+    const s = slider(plot);
+    if (s && s.active >= s.steps.length - 1 && window.Plotly) {
+      // Ended: back to the first frame, then play (Play goes on from the current frame).
+      const first = { frame: { duration: 0, redraw: true }, mode: "immediate" };
+      window.Plotly.animate(plot, [s.steps[0].args[0][0]], first)
+        .then(() => press(plot, 0), () => {});
+    } else {
+      press(plot, 0);
+    }
+  };
+  // Returns a promise settled once the layout fits (never while the frames play).
+  const fit = (plot, meta) => {
+    if (!meta.narrow || !window.Plotly || !plot._fullLayout || !plot.clientWidth) return null;
+    if (playing(plot)) return null;
+    const narrow = plot.clientWidth < meta.narrow_below;
+    const stacked = (plot.layout.yaxis || {}).domain
+      && plot.layout.yaxis.domain[0] === meta.narrow["yaxis.domain"][0];
+    if (narrow === stacked) return null;
+    // A whole new layout through Plotly.react, as Streamlit draws it: a relayout of the
+    // same keys left plotly.js drawing on a plot without calcdata once it played.
+    const layout = JSON.parse(JSON.stringify(plot.layout));
+    for (const [path, value] of Object.entries(narrow ? meta.narrow : meta.wide)) {
+      const parts = path.replace(/\[(\d+)\]/g, ".$1").split(".");
+      let node = layout;
+      for (const part of parts.slice(0, -1)) node = node[part] = node[part] || {};
+      node[parts[parts.length - 1]] = value;
+    }
+    return window.Plotly.react(plot, plot.data, layout).catch(() => {});
+  };
+  const guard = (plot, view, sizes) => {
+    let trans = plot._transitionData;
+    const watch = new MutationObserver(() => {
+      if (plot._transitionData) trans = plot._transitionData;
+      if (plot.isConnected && plot._fullLayout) return;
+      watch.disconnect();
+      view.disconnect();
+      sizes.disconnect();
+      plot.copyPlayer = null;
+      if (!trans) return;
+      window.cancelAnimationFrame(trans._animationRaf);
+      trans._animationRaf = null;
+      if (trans._frameQueue) trans._frameQueue.length = 0;
+    });
+    watch.observe(document.body, { childList: true, subtree: true });
+  };
+  const attach = (plot) => {
+    const meta = metaOf(plot);
+    if (!meta || !plot._fullLayout || plot.copyPlayer === meta.name) return;
+    plot.copyPlayer = meta.name;
+    const fitted = fit(plot, meta);
+    const sizes = new ResizeObserver(() => fit(plot, meta));
+    sizes.observe(plot);
+    if (plot.on) plot.on("plotly_afterplot", () => fit(plot, metaOf(plot) || meta));
+    const once = meta.play === "once";
+    const view = new IntersectionObserver((seen) => {
+      const entry = seen[seen.length - 1];
+      if (still.matches || !plot.isConnected || !plot._fullLayout) return;
+      if (!plot.querySelector(".updatemenu-button")) return;
+      if (entry.isIntersecting) {
+        if (once && played.has(meta.name)) return;
+        played.add(meta.name);
+        if (!playing(plot)) play(plot);
+        if (once) view.disconnect();
+      } else if (!once && playing(plot)) {
+        press(plot, 1);  // Pause
+      }
+    }, { threshold: once ? 0.33 : 0.5 });
+    guard(plot, view, sizes);
+    // Play only once the layout fits: a relayout in the middle of a frame breaks it.
+    if (meta.play) Promise.resolve(fitted).then(() => view.observe(plot));
+  };
+  const scan = () => document.querySelectorAll(".js-plotly-plot").forEach(attach);
+  window.copyPlayer = scan;
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; scan(); });
+  }).observe(document.body, { childList: true, subtree: true, attributes: true,
+    attributeFilter: ["class"] });
+  scan();
+})();
+</script>"""
+
+
+PLAYER_KEY = "page_player"
+_HIDE_PLAYER = (
+    f".st-key-{PLAYER_KEY}, "
+    f'[data-testid="stLayoutWrapper"]:has(> .st-key-{PLAYER_KEY}) {{ display: none !important; }}'
+)
+
+
+def player() -> None:
+    """The script that plays figures in view and stacks narrow ones; once a page, after
+    its first chart. Not on the projector (the teacher steps), where it is left out."""
+    if present.active():
+        return
+    st.html(f"<style>{_HIDE_PLAYER}</style>")  # style only: goes where it takes no room
+    with st.container(key=PLAYER_KEY):
+        st.html(PLAYER, unsafe_allow_javascript=True)
 
 
 def _formatter(control: Control):
@@ -84,7 +222,7 @@ def render(page: str, section: Section, *, heading: bool = True) -> None:
     frozen = tuple(sorted(choices.items()))
     data = _data(page, section.name, frozen)
     figure = _figure(page, section.name, frozen, current_language())
-    present.chart(figure, key=f"{page}_{section.name}_chart")
+    present.chart(figure, key=f"{page}_{section.name}_chart", count=section.stills)
     if section.summary is not None:
         sentence = section.summary(data, **choices)
         if sentence:
@@ -104,7 +242,53 @@ def render(page: str, section: Section, *, heading: bool = True) -> None:
         )
 
 
-def render_all(page: str, sections: Sequence[Section]) -> None:
+def render_all(page: str, sections: Sequence[Section], *, with_player: bool = True) -> None:
+    """Every section in order, then the player if one of them plays in view (a page that
+    has called ``player()`` already, once a run, says ``with_player=False``)."""
     register(page, sections)
     for section in sections:
         render(page, section)
+    if with_player and any(section.autoplay for section in sections):
+        player()
+
+
+# -- the projector: one section a screen -------------------------------------------------
+
+
+def _screen_key(page: str) -> str:
+    return f"_screen_{page}"
+
+
+def _move(page: str, delta: int, count: int) -> None:
+    position = st.session_state.get(_screen_key(page), 0) + delta
+    st.session_state[_screen_key(page)] = min(max(position, 0), count - 1)
+
+
+def screen(page: str, count: int) -> int:
+    """Which of the page's ``count`` screens the projector shows (0 first)."""
+    position = min(max(st.session_state.get(_screen_key(page), 0), 0), count - 1)
+    st.session_state[_screen_key(page)] = position
+    return position
+
+
+def screen_controls(page: str, count: int) -> None:
+    """Previous / Next screen and where we are, drawn under the screen's content."""
+    position = screen(page, count)
+    with st.container(key=f"screens_{page}", horizontal=True, horizontal_alignment="center"):
+        st.button(
+            t("story.present_previous"),
+            icon=":material/arrow_back:",
+            key=f"screen_previous_{page}",
+            on_click=_move,
+            args=(page, -1, count),
+            disabled=position == 0,
+        )
+        st.markdown(t("story.present_position", position=position + 1, total=count))
+        st.button(
+            t("story.present_next"),
+            icon=":material/arrow_forward:",
+            key=f"screen_next_{page}",
+            on_click=_move,
+            args=(page, 1, count),
+            disabled=position == count - 1,
+        )

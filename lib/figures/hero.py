@@ -1,11 +1,18 @@
 """The Story's hero: one animated figure where, generation by generation, the cast of the
 medal (left) and the histogram of the data (right) degrade together.
 
-Frame n holds generation n of both loops: the picture as a small palette PNG and the
-bar heights. The real density stays drawn as an outline, so the narrowing shows against it.
+Each frame holds one generation of both loops (the Story picks which: more early, where
+the picture changes most): the picture as a small palette PNG and the bar heights. The real
+density stays drawn as an outline, so the narrowing shows against it.
+
+Two layouts travel with the figure: side by side (the figure's own) and stacked, the
+picture above the histogram, in ``layout.meta`` for the page's script to apply where the
+chart is narrower than ``meta["narrow_below"]`` px (Plotly has no responsive subplots).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -57,13 +64,17 @@ def hero_figure(
     play_label: str,
     pause_label: str,
     meta: str,
-    frame_ms: int = 320,
+    generations: Sequence[int] | None = None,
+    frame_ms: int = 420,
 ) -> go.Figure:
-    """``pictures`` ``(generations + 1, size, size)`` darkness; ``histograms``
-    ``(generations + 1, bins)`` densities on ``bin_edges``; the real density sampled at
-    ``real_x``. ``bar_hover`` is a Plotly hover template; ``meta`` names this figure (the
-    page's autoplay plays each figure once)."""
+    """``pictures`` ``(frames, size, size)`` darkness; ``histograms`` ``(frames, bins)``
+    densities on ``bin_edges``; ``generations`` ``(frames,)`` the generation each frame
+    shows (default 0, 1, 2, ...); the real density sampled at ``real_x``. ``bar_hover`` is
+    a Plotly hover template; ``meta`` names this figure (the page's autoplay plays each
+    figure once)."""
     size = pictures.shape[-1]
+    if generations is None:
+        generations = range(len(pictures))
     centres, widths, heights = display_bins(bin_edges, histograms)
     heights = np.round(heights, 3)
     uris = [picture_uri(p) for p in pictures]
@@ -106,7 +117,7 @@ def hero_figure(
     )
     # The density axis on the right, its title clear of the picture on a narrow screen.
     fig.update_yaxes(title_text=density_axis, range=[0, top], side="right", row=1, col=2)
-    names = [str(n) for n in range(len(pictures))]
+    names = [str(n) for n in generations]
     fig.frames = [
         go.Frame(
             name=name,
@@ -123,7 +134,7 @@ def hero_figure(
         frame_ms=frame_ms,
         redraw=True,
     )
-    height, top_margin = 460, 72
+    height, top_margin = HEIGHT, 72
     stack_controls(controls, height - top_margin - CONTROLS_MARGIN)
     fig.update_layout(
         **base_layout(
@@ -135,8 +146,65 @@ def hero_figure(
             # No legend: Plotly sizes it before the web font loads and clips its last
             # letters; the caption names the bars and the line, their hover texts too.
             showlegend=False,
-            meta=meta,
         ),
         **controls,
     )
+    narrow = stacked_layout()
+    fig.update_layout(
+        meta={
+            "name": meta,
+            "play": "once",
+            "narrow_below": NARROW_BELOW,
+            "narrow": narrow,
+            "wide": {key: _read(fig.layout, key) for key in narrow},
+        }
+    )
     return fig
+
+
+def _read(layout: go.Layout, path: str):
+    """The value at a ``Plotly.relayout`` path (``"annotations[0].x"``, ``"margin.t"``)."""
+    node = layout
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        node = node[name]
+        if index:
+            node = node[int(index.rstrip("]"))]
+    return node.to_plotly_json() if hasattr(node, "to_plotly_json") else node
+
+
+# Both layouts have the same height: a relayout that changed it made the page resize the
+# chart in the middle of the relayout (plotly.js then threw on its missing calcdata).
+HEIGHT = 500  # px
+NARROW_BELOW = 560  # px of chart width under which the panels stack
+# Stacked (a phone): picture, histogram, then the slider and Play, in px; they add up to
+# HEIGHT.
+STACKED = {"top": 28, "picture": 200, "gap": 28, "histogram": 114, "bottom": 130}
+
+
+def stacked_layout() -> dict:
+    """The relayout that stacks the picture above the histogram: domains, titles, margins
+    and the controls (placed in fractions of the panels' height), as Plotly.relayout keys.
+    The picture keeps its square (``scaleanchor``) and centres in the full width."""
+    px = STACKED
+    panels = px["picture"] + px["gap"] + px["histogram"]
+    histogram_top = px["histogram"] / panels
+    picture_bottom = (px["histogram"] + px["gap"]) / panels
+    return {
+        "margin.t": px["top"],
+        "margin.b": px["bottom"],
+        "xaxis.domain": [0, 1],
+        "yaxis.domain": [round(picture_bottom, 4), 1],
+        "xaxis2.domain": [0, 1],
+        "yaxis2.domain": [0, round(histogram_top, 4)],
+        # Axis titles would eat the narrow width; the caption says what the axes are.
+        "xaxis2.title.text": "",
+        "yaxis2.title.text": "",
+        "annotations[0].x": 0.5,
+        "annotations[0].y": 1,
+        "annotations[1].x": 0.5,
+        "annotations[1].y": round(histogram_top, 4),
+        # Play / Pause on the left of the generation's number, the slider under both.
+        "updatemenus[0].y": round(-26 / panels, 4),
+        "sliders[0].y": round(-62 / panels, 4),
+    }

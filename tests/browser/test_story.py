@@ -86,7 +86,7 @@ def test_the_hero_stays_still_when_less_motion_is_asked(app_url, browser):
               .filter((el) => !el._fullLayout || (el._fullLayout.sliders || []).length).length"""
         )
         assert animated == 0
-        assert tab.evaluate("Boolean(window.copyHeroPlayed && window.copyHeroPlayed.size)") is False
+        assert tab.evaluate("Boolean(window.copyPlayed && window.copyPlayed.size)") is False
     finally:
         context.close()
     assert not errors, errors
