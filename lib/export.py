@@ -15,11 +15,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from lib.embed import EXPORT_CONTENT, height_reporter
+
 PLOTLY_CDN_PREFIX = "https://cdn.plot.ly/plotly-"
 CHART_ID = "copy-of-a-copy-chart"  # fixed, so that two exports of one view are identical
 
 # The page around the chart: the language, a viewport for phones, a title, a chart that
-# takes the window's width.
+# takes the window's width, and the script that tells a host page its height (the same
+# messages as the embedded app, so the share panel's snippet sizes this file too). The
+# chart's height follows the window's width, never its height: in an iframe that the host
+# resizes to fit, a height in vh would grow with every resize.
 _PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -32,7 +37,7 @@ _PAGE = """<!DOCTYPE html>
   main {{ box-sizing: border-box; max-width: 1100px; margin: 0 auto; padding: 12px; }}
   h1 {{ font-size: 1.3rem; margin: 0 0 8px; }}
   p {{ margin: 8px 0 0; }}
-  .chart {{ width: 100%; height: min(80vh, 640px); }}
+  .chart {{ width: 100%; height: clamp(400px, 100vw, 640px); }}
 </style>
 </head>
 <body>
@@ -41,6 +46,7 @@ _PAGE = """<!DOCTYPE html>
 <div class="chart">{chart}</div>
 {caption}
 </main>
+{reporter}
 </body>
 </html>
 """
@@ -75,6 +81,7 @@ def standalone_html(
         title=html.escape(title),
         chart=chart,
         caption=f"<p>{html.escape(caption)}</p>" if caption else "",
+        reporter=height_reporter(EXPORT_CONTENT),
     )
 
 

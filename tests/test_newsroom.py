@@ -301,15 +301,21 @@ def test_every_page_offers_the_exact_link_and_snippet(name):
     at.query_params["seed"] = "7"
     at.run()
     assert not at.exception
-    link, snippet = _share_codes(at)[:2]
+    link, responsive, fixed = _share_codes(at)[:3]
     path = dict((n, p) for n, _, p, _ in chrome.PAGES)[name]
     assert link.startswith(f"{share.DEFAULT_BASE}/{path}")
     assert "lang=fr" in link
     assert ("seed=7" in link) == ("seed" in chrome.registry.PAGE_PARAMS[name])
-    attrs = _parse(snippet)[0][1]
-    assert attrs["src"] == link.replace("?", "?embed=true&", 1)
-    assert attrs["loading"] == "lazy" and attrs["width"] == "100%"
-    assert attrs["title"].startswith("Copie de copie")
+    for snippet in (responsive, fixed):
+        attrs = next(attrs for tag, attrs in _parse(snippet) if tag == "iframe")
+        assert attrs["src"] == link.replace("?", "?embed=true&", 1)
+        assert attrs["loading"] == "lazy" and attrs["width"] == "100%"
+        assert attrs["title"].startswith("Copie de copie")
+    assert "<script>" in responsive and share.RESIZED_MARK in responsive
+    assert "<script" not in fixed  # the fallback survives a CMS that strips scripts
+    # one line says which snippet to use, in the visitor's language
+    captions = [caption.value for caption in at.caption]
+    assert any("premier code" in text and "<script>" in text for text in captions)
 
 
 def _lab_knob_script():
@@ -328,9 +334,11 @@ def test_the_link_follows_the_knobs_and_a_default_stays_out_of_it():
     link = _share_codes(at)[0]
     assert link == f"{share.DEFAULT_BASE}/lab?lang=en"  # defaults only: a short address
     at.select_slider(key="samples").set_value(40).run()
-    link, snippet = _share_codes(at)[:2]
+    link, *snippets = _share_codes(at)[:3]
     assert link == f"{share.DEFAULT_BASE}/lab?lang=en&samples=40"
-    assert _parse(snippet)[0][1]["src"] == f"{share.DEFAULT_BASE}/lab?embed=true&lang=en&samples=40"
+    for snippet in snippets:
+        src = next(attrs["src"] for tag, attrs in _parse(snippet) if tag == "iframe")
+        assert src == f"{share.DEFAULT_BASE}/lab?embed=true&lang=en&samples=40"
 
 
 def _stepping_script():

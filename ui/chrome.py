@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from lib import embed
 from lib import params as registry
 from lib.i18n import LANGUAGES, fmt_number, fmt_percent, pick_language, t, use_language
 from ui import share, state, style
@@ -165,6 +166,21 @@ def show_notices() -> None:
         )
 
 
+_CHILD_ID = "_embed_child_id"
+
+
+def report_height() -> None:
+    """Tell the host page how tall this embedded page's content is (``lib.embed``).
+
+    pym.js's ``childId`` is read once, when the session starts: the page then rewrites its
+    address from the registry, which drops the embedder's keys.
+    """
+    if _CHILD_ID not in st.session_state:
+        st.session_state[_CHILD_ID] = embed.child_id(st.query_params.get(embed.CHILD_ID_KEY))
+    script = embed.height_reporter(embed.APP_CONTENT, st.session_state[_CHILD_ID], embed.APP_BUSY)
+    st.html(script, unsafe_allow_javascript=True)
+
+
 def start_page(page: str) -> dict[str, Any]:
     """What every page does first: settle the language, read and validate its parameters,
     say which URL values were replaced. Returns the page's parameters.
@@ -185,6 +201,8 @@ def start_page(page: str) -> dict[str, Any]:
     )
     with st.container(key="page_scripts"):  # hidden by the stylesheet: takes no room
         st.html(_QUIET_INTERRUPTED_ANIMATION, unsafe_allow_javascript=True)
+        if state.view_value("embed"):
+            report_height()
     show_notices()
     path = next(p for name, _, p, _ in PAGES if name == page)
     paths = [p for _, _, p, _ in PAGES]

@@ -1,6 +1,7 @@
-"""Sharing a view: its exact address, a ready ``<iframe>`` snippet for a newsroom CMS, the
-"open the full lab" link of an embedded page, and the download buttons (standalone HTML
-animation, CSV of the measures).
+"""Sharing a view: its exact address, the snippets that embed it in a newsroom CMS (a
+responsive one that sizes the iframe to its content, and a fixed-height ``<iframe>`` for
+CMSs that strip scripts), the "open the full lab" link of an embedded page, and the
+download buttons (standalone HTML animation, CSV of the measures).
 
 The address is rebuilt from the registry (``ui.state.share_query``), never copied from
 the raw URL, and everything put into HTML is escaped: a value in the address bar cannot
@@ -10,6 +11,7 @@ inject markup into the snippet an editor pastes.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -25,6 +27,8 @@ from ui import state, style
 
 DEFAULT_BASE = "http://localhost:8501"
 EMBED_HEIGHT = 640
+# The attribute that marks the iframes the responsive snippet's host script resizes.
+RESIZED_MARK = "data-copy-of-a-copy"
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 
 
@@ -65,6 +69,46 @@ def iframe_snippet(src: str, *, title: str, height: int = EMBED_HEIGHT) -> str:
     )
 
 
+# The host page's side of ``lib.embed``: a few lines that set the height of the marked
+# iframe the message came from. Only messages from the app's own origin count, and only a
+# sane number of pixels: another frame on the article cannot resize this one.
+_HOST_SCRIPT = """<script>
+(function () {
+  var origin = %(origin)s;
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (event.origin !== origin || !data || data.sentinel !== "amp"
+        || data.type !== "embed-size") return;
+    var height = Math.ceil(Number(data.height));
+    if (!(height > 0 && height < 20000)) return;
+    var frames = document.querySelectorAll("iframe[%(mark)s]");
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].contentWindow === event.source) frames[i].style.height = height + "px";
+    }
+  });
+})();
+</script>"""
+
+
+def responsive_snippet(src: str, *, title: str, height: int = EMBED_HEIGHT) -> str:
+    """The iframe in a container, and the host script that fits its height to the content
+    (the page inside reports it, see ``lib.embed``). ``height`` holds until the first
+    report. Every attribute value is HTML-escaped; the script names only the app's origin.
+    """
+    parts = urlsplit(src)
+    origin = f"{parts.scheme}://{parts.netloc}" if _HOST.match(parts.netloc or "") else ""
+    frame = (
+        f'<iframe {RESIZED_MARK} src="{html.escape(src, quote=True)}" width="100%" '
+        f'height="{int(height)}" title="{html.escape(title, quote=True)}" loading="lazy" '
+        'style="border:0;width:100%;display:block" allow="fullscreen"></iframe>'
+    )
+    script = _HOST_SCRIPT % {
+        "origin": json.dumps(origin).replace("<", "\\u003c"),
+        "mark": RESIZED_MARK,
+    }
+    return f'<div style="width:100%;max-width:100%">{frame}</div>\n{script}'
+
+
 def current_base(page_paths: Sequence[str]) -> str:
     try:
         url = st.context.url
@@ -87,17 +131,22 @@ def addresses(
 
 
 def panel(page: str, values: Mapping[str, Any], page_path: str, page_paths: Sequence[str]):
-    """The "Share" popover: the view's address and the ``<iframe>`` snippet."""
+    """The "Share" popover: the view's address, the responsive snippet, the fixed-height
+    fallback, and one line saying which to use."""
     urls = addresses(page, values, page_path, page_paths)
-    snippet = iframe_snippet(urls["embed"], title=t("share.iframe_title", page=t(f"nav.{page}")))
+    title = t("share.iframe_title", page=t(f"nav.{page}"))
     with (
         st.container(key=style.SHARE_KEY),
         st.popover(t("share.button"), icon=":material/share:", help=t("share.help")),
     ):
         st.caption(t("share.link"))
         st.code(urls["link"], language=None, wrap_lines=True)
+        st.caption(t("share.which_snippet"))
         st.caption(t("share.snippet"))
-        st.code(snippet, language="html", wrap_lines=True)
+        st.code(responsive_snippet(urls["embed"], title=title), language="html", wrap_lines=True)
+        st.caption(t("share.snippet_fixed"))
+        st.code(iframe_snippet(urls["embed"], title=title), language="html", wrap_lines=True)
+        st.caption(t("share.pym"))
 
 
 def full_view_link(page: str, values: Mapping[str, Any], page_path: str, paths: Sequence[str]):
