@@ -200,64 +200,9 @@ def table_columns(view: summary.LabView) -> dict[str, np.ndarray]:
     }
 
 
-# -- the page --------------------------------------------------------------------------
-
-values = chrome.start_page(PAGE)
-st.title(t("lab.title"))
-if chrome.shows("prose"):
-    st.markdown(t("lab.intro"))
-
-# Embedded or projected, the knobs are hidden (the registry's widgets by their keys, see
-# ui/style.py) and the buttons and notes that go with them are not drawn at all.
-knobs = chrome.shows("controls")
-if knobs:
-    st.markdown(f"**{t('lab.presets.heading')}**")
-    # A row that wraps: each label whole, on a phone one or two a line.
-    with st.container(horizontal=True, key="lab_presets"):
-        for name in presets.PRESETS:
-            st.button(
-                t(f"lab.preset.{name}.label"),
-                key=f"preset_{name}",
-                help=t(f"lab.preset.{name}.help"),
-                on_click=_apply_preset,
-                args=(name,),
-            )
-
-# Side by side on a wide screen, one under the other on a phone; embedded or projected,
-# the (hidden) knobs take no column of their own.
-if knobs:
-    controls, charts = st.columns([1, 2.4], gap="large")
-else:
-    controls, charts = st.container(), st.container()
-with controls:
-    if knobs:
-        st.subheader(t("lab.controls"))
-    widget(PAGE, "source")
-    widget(PAGE, "model")
-    widget(PAGE, "estimator", disabled=values["model"] != "gaussian")
-    if knobs and values["model"] != "gaussian":
-        st.caption(t("lab.estimator_off"))
-    widget(PAGE, "samples")
-    widget(PAGE, "generations")
-    cap = MAX_GENERATIONS_BY_MODEL[values["model"]]
-    if knobs and cap < PAGE_PARAMS[PAGE]["generations"].high:
-        st.caption(t("notice.model_cap", name=t("param.generations.label"), value=fmt_int(cap)))
-    widget(PAGE, "real_fraction")
-    widget(PAGE, "regime")
-    widget(PAGE, "temperature")
-    widget(PAGE, "seed")
-    if knobs:
-        st.button(
-            t("lab.new_seed"),
-            key="new_seed",
-            help=t("lab.new_seed_help"),
-            on_click=_new_seed,
-            icon=":material/casino:",
-        )
-state.sync_url(PAGE, values)
-
-scenario = scenario_of(values)
-with charts:
+def draw_chart(scenario: Scenario):
+    """The histogram of the run shown, its sentence and table, its notes and downloads;
+    returns the view and the measures' figures for the section below."""
     view = load_view(scenario)
     figure, measure_figures = figures(scenario, current_language(), view)
     present.chart(figure, key="lab_histogram")
@@ -287,6 +232,70 @@ with charts:
         st.caption(" ".join(notes))
     if chrome.shows("export"):
         share.downloads(figure, columns, name="lab", title=t("lab.title"), caption=sentence)
+    return view, measure_figures
+
+
+# -- the page --------------------------------------------------------------------------
+
+values = chrome.start_page(PAGE)
+st.title(t("lab.title"))
+if chrome.shows("prose"):
+    st.markdown(t("lab.intro"))
+
+# Embedded or projected, the knobs are hidden (the registry's widgets by their keys, see
+# ui/style.py) and the buttons and notes that go with them are not drawn at all.
+knobs = chrome.shows("controls")
+if knobs:
+    st.markdown(f"**{t('lab.presets.heading')}**")
+    # A row that wraps: each label whole, on a phone one or two a line.
+    with st.container(horizontal=True, key="lab_presets"):
+        for name in presets.PRESETS:
+            st.button(
+                t(f"lab.preset.{name}.label"),
+                key=f"preset_{name}",
+                help=t(f"lab.preset.{name}.help"),
+                on_click=_apply_preset,
+                args=(name,),
+            )
+
+# Side by side on a wide screen, one under the other on a phone; embedded or projected,
+# the (hidden) knobs take no column of their own.
+if knobs:
+    controls, charts = st.columns([1, 2.4], gap="large")
+else:
+    controls, charts = st.container(), st.container()
+# The chart goes before the knobs: its values are settled (``start_page``) and the
+# widgets only show them. The browser then asks for plotly.js with the first messages
+# of the page, not after every widget's code (bench/lab_paint.py).
+scenario = scenario_of(values)
+with charts:
+    view, measure_figures = draw_chart(scenario)
+with controls:
+    if knobs:
+        st.subheader(t("lab.controls"))
+    widget(PAGE, "source")
+    widget(PAGE, "model")
+    widget(PAGE, "estimator", disabled=values["model"] != "gaussian")
+    if knobs and values["model"] != "gaussian":
+        st.caption(t("lab.estimator_off"))
+    widget(PAGE, "samples")
+    widget(PAGE, "generations")
+    cap = MAX_GENERATIONS_BY_MODEL[values["model"]]
+    if knobs and cap < PAGE_PARAMS[PAGE]["generations"].high:
+        st.caption(t("notice.model_cap", name=t("param.generations.label"), value=fmt_int(cap)))
+    widget(PAGE, "real_fraction")
+    widget(PAGE, "regime")
+    widget(PAGE, "temperature")
+    widget(PAGE, "seed")
+    if knobs:
+        st.button(
+            t("lab.new_seed"),
+            key="new_seed",
+            help=t("lab.new_seed_help"),
+            on_click=_new_seed,
+            icon=":material/casino:",
+        )
+state.sync_url(PAGE, values)
 
 # Embedded or projected, the measures are not drawn at all: a reader of an article gets
 # the chart alone, and the page sends less.
