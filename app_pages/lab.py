@@ -203,6 +203,41 @@ def table_columns(view: summary.LabView) -> dict[str, np.ndarray]:
     }
 
 
+def draw_chart(scenario: Scenario):
+    """The histogram of the run shown, its sentence and table, its notes and downloads;
+    returns the view and the measures' figures for the section below."""
+    view = load_view(scenario)
+    figure, measure_figures = figures(scenario, current_language(), view)
+    present.chart(figure, key="lab_histogram")
+    sentence = summary.sentence(
+        view.generations,
+        view.final_spread,
+        view.final_tail_mass,
+        distinct=view.final_distinct if scenario.model == "resample" else None,
+        samples=view.samples if scenario.model == "resample" else None,
+    )
+    columns = table_columns(view)
+    accessible.describe(f"**{sentence}**", columns, key="lab_histogram")
+    if chrome.shows("prose"):
+        notes = [
+            t("lab.chart.shown", seed=fmt_int(scenario.seed))
+            if view.replicas > 1
+            else t("lab.chart.shown_single", seed=fmt_int(scenario.seed))
+        ]
+        if len(view.frame_generations) < view.generations + 1:
+            notes.append(
+                t(
+                    "lab.chart.sampled",
+                    generations=fmt_int(view.generations),
+                    step=fmt_int(round(view.generations / (len(view.frame_generations) - 1))),
+                )
+            )
+        st.caption(" ".join(notes))
+    if chrome.shows("export"):
+        share.downloads(figure, columns, name="lab", title=t("lab.title"), caption=sentence)
+    return view, measure_figures
+
+
 # -- the page --------------------------------------------------------------------------
 
 values = chrome.start_page(PAGE)
@@ -232,6 +267,12 @@ if knobs:
     controls, charts = st.columns([1, 2.4], gap="large")
 else:
     controls, charts = st.container(), st.container()
+# The chart goes before the knobs: its values are settled (``start_page``) and the
+# widgets only show them. The browser then asks for plotly.js with the first messages
+# of the page, not after every widget's code (bench/lab_paint.py).
+scenario = scenario_of(values)
+with charts:
+    view, measure_figures = draw_chart(scenario)
 with controls:
     if knobs:
         st.subheader(t("lab.controls"))
@@ -272,38 +313,6 @@ with controls:
             st.caption(t("param.real_weight.off"))
         widget(PAGE, "curation")
 state.sync_url(PAGE, values)
-
-scenario = scenario_of(values)
-with charts:
-    view = load_view(scenario)
-    figure, measure_figures = figures(scenario, current_language(), view)
-    present.chart(figure, key="lab_histogram")
-    sentence = summary.sentence(
-        view.generations,
-        view.final_spread,
-        view.final_tail_mass,
-        distinct=view.final_distinct if scenario.model == "resample" else None,
-        samples=view.samples if scenario.model == "resample" else None,
-    )
-    columns = table_columns(view)
-    accessible.describe(f"**{sentence}**", columns, key="lab_histogram")
-    if chrome.shows("prose"):
-        notes = [
-            t("lab.chart.shown", seed=fmt_int(scenario.seed))
-            if view.replicas > 1
-            else t("lab.chart.shown_single", seed=fmt_int(scenario.seed))
-        ]
-        if len(view.frame_generations) < view.generations + 1:
-            notes.append(
-                t(
-                    "lab.chart.sampled",
-                    generations=fmt_int(view.generations),
-                    step=fmt_int(round(view.generations / (len(view.frame_generations) - 1))),
-                )
-            )
-        st.caption(" ".join(notes))
-    if chrome.shows("export"):
-        share.downloads(figure, columns, name="lab", title=t("lab.title"), caption=sentence)
 
 # Embedded or projected, the measures are not drawn at all: a reader of an article gets
 # the chart alone, and the page sends less.

@@ -1,8 +1,9 @@
 """deploy/nginx.conf for real, on loopback: Debian's nginx in front of two app processes.
 
 A Chromium page works through the proxy; the replica holding its websocket is killed; the
-page reconnects through nginx to the survivor, which reruns it from its URL and renders;
-a knob turned after the kill gets a new chart, over a websocket the survivor answered.
+page reconnects through nginx to the survivor (it keeps showing what it had: nothing
+reruns until the visitor acts); a knob turned after the kill gets a new chart, over a
+websocket the survivor answered, and the address bar follows the knob.
 Two browsers with their own route cookies each stay on their own replica across reloads.
 Which replica answered is read from a header the test's copy of the config adds
 (X-Upstream: the replica's address), on plain answers and on websocket handshakes alike.
