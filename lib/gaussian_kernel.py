@@ -80,22 +80,6 @@ def draw_and_bin(rng, samples, scale, shift, counts, sums, squares, left, right)
         right[r] = above
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _bin(u, counts, r, last):
-    """Count position u in row r; returns (mass below the grid, mass above it)."""
-    below = 0.0
-    above = 0.0
-    if u < 1.0:
-        below = 1.0 - u
-        if u < 0.0:
-            u = 0.0
-    elif not u <= last:  # above the grid, or NaN: never an index out of the row
-        above = u - last
-        u = last
-    counts[r, int(u)] += 1
-    return below, above
-
-
 @numba.njit(cache=True, nogil=True)
 def draw_mixed_and_bin(
     rng,
@@ -127,41 +111,39 @@ def draw_mixed_and_bin(
     last = counts.shape[1] - 1.0
     counts[:] = 0
     replicas = counts.shape[0]
-    for r in range(replicas):
+    for r in range(2 * replicas):
+        real = r >= replicas  # the second sweep: the fresh real draws
+        row = r - replicas if real else r
         total = 0.0
         total_sq = 0.0
         below = 0.0
         above = 0.0
-        row_spread = spread[r]
-        row_centre = centre[r]
-        for _ in range(model_samples):
+        row_spread = 1.0 if real else spread[row]
+        row_centre = 0.0 if real else centre[row]
+        for _ in range(real_samples if real else model_samples):
             z = rng.standard_normal()
             total += z
             total_sq += z * z
-            x = z * row_spread + row_centre
-            low, high = _bin(x * fine_scale + fine_shift, counts, r, last)
-            below += low
-            above += high
-        sums[r] = total
-        squares[r] = total_sq
-        left[r] = below
-        right[r] = above
-    for r in range(replicas):
-        total = 0.0
-        total_sq = 0.0
-        below = 0.0
-        above = 0.0
-        for _ in range(real_samples):
-            x = rng.standard_normal()
-            total += x
-            total_sq += x * x
-            low, high = _bin(x * fine_scale + fine_shift, counts, r, last)
-            below += low
-            above += high
-        real_sums[r] = total
-        real_squares[r] = total_sq
-        left[r] += below
-        right[r] += above
+            # x = z itself for a real draw (× 1 + 0 is exact)
+            u = (z * row_spread + row_centre) * fine_scale + fine_shift
+            if u < 1.0:
+                below += 1.0 - u
+                if u < 0.0:
+                    u = 0.0
+            elif not u <= last:  # above the grid, or NaN: never an index out of the row
+                above += u - last
+                u = last
+            counts[row, int(u)] += 1
+        if real:
+            real_sums[row] = total
+            real_squares[row] = total_sq
+            left[row] += below
+            right[row] += above
+        else:
+            sums[row] = total
+            squares[row] = total_sq
+            left[row] = below
+            right[row] = above
 
 
 def empty_outputs(replicas: int, fine_bins: int) -> tuple[np.ndarray, ...]:
