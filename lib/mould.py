@@ -205,7 +205,7 @@ def expected_agreement(
     With N points, r = share cast from the object, g the mould's gain, m̂ₙ = E[p̂ₙ]:
     - the mean follows m̂ₙ = g((1 − r) m̂ₙ₋₁ + r p̂₀);
     - a cast is multinomial, so the grain's covariance obeys
-      Cov pₙ = G[(1 − r)(1 − r − 1/N) Cov pₙ₋₁ + Sₙ]Gᵀ, with
+      Cov pₙ = G[c Cov pₙ₋₁ + Sₙ]Gᵀ, with c = (1 − r)(1 − r − 1/N) and
       Sₙ = [(1 − r)(diag mₙ₋₁ − mₙ₋₁mₙ₋₁ᵀ) + r(diag p₀ − p₀p₀ᵀ)]/N;
     - through a filter that treats every pixel alike (the edges), only its trace counts,
       and that splits frequency by frequency: Wₙ = c g² Wₙ₋₁ + g²[1 − (1 − r)|m̂ₙ₋₁|²
@@ -258,8 +258,9 @@ def stationary_agreement(
 
 
 def detail_floor(points: int, coarseness: float, real_fraction: float, size: int = SIZE) -> float:
-    """The detail an average cast settles at, as a share (0 when nothing is cast from
-    the object: blur alone then wipes every edge)."""
+    """The detail an average cast settles at, as a share: 0 when nothing is cast from
+    the object (the blur wipes every edge), or when too few points are, the grain then
+    costing more than the object's share brings back."""
     return max(stationary_agreement(points, coarseness, real_fraction, size), 0.0)
 
 
