@@ -81,20 +81,21 @@ def active(tilt: Tilt | None) -> bool:
     return tilt is not None and tilt.strength > 0.0
 
 
-def pick(rng: np.random.Generator, log_weights: np.ndarray, count: int) -> np.ndarray:
-    """``count`` indices per row, index j of row r with probability ∝ exp(log_weights[r, j]).
+def pick_row(log_weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Indices j with probability ∝ exp(log_weights[j]), one for each uniform in ``u``:
+    the first index whose normalised cumulative weight exceeds u (a weight of 0 is never
+    picked)."""
+    cumulative = np.cumsum(np.exp(log_weights - np.max(log_weights)))
+    cumulative /= cumulative[-1]
+    picks = np.searchsorted(cumulative, u, side="right")
+    return np.minimum(picks, log_weights.size - 1, out=picks)
 
-    One uniform u per draw (``rng.random((replicas, count))``), found in the row's
-    normalised cumulative weights (the first index whose cumulative weight exceeds u, so
-    a weight of 0 is never picked)."""
-    weights = np.exp(log_weights - np.max(log_weights, axis=1, keepdims=True))
-    cumulative = np.cumsum(weights, axis=1)
-    cumulative /= cumulative[:, -1:]
+
+def pick(rng: np.random.Generator, log_weights: np.ndarray, count: int) -> np.ndarray:
+    """``count`` indices per row, index j of row r with probability ∝ exp(log_weights[r, j]),
+    from one uniform a draw, ``rng.random((replicas, count))``."""
     u = rng.random((log_weights.shape[0], count))
-    picks = np.empty(u.shape, dtype=np.intp)
-    for r in range(u.shape[0]):  # searchsorted has no per-row form
-        picks[r] = np.searchsorted(cumulative[r], u[r], side="right")
-    return np.minimum(picks, log_weights.shape[1] - 1, out=picks)
+    return np.stack([pick_row(row, draws) for row, draws in zip(log_weights, u, strict=True)])
 
 
 def weighted_moments(data: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -180,24 +181,35 @@ class Resample:
             np.minimum(picks, size - 1, out=picks)
         return np.take_along_axis(self.data, picks, axis=1)
 
-    def _log_weights(self) -> np.ndarray:
-        """(1, size) or (replicas, size): log of each value's probability, up to a constant."""
+    def _log_weights(self) -> np.ndarray | float:
+        """(size,): log of each value's probability, up to a constant (0: all alike)."""
         if self.weights is None:
-            return np.zeros((1, self.data.shape[1]))
+            return 0.0
         with np.errstate(divide="ignore"):  # a weight of 0 is never picked
-            return np.log(self.weights)[None, :]
+            return np.log(self.weights)
 
-    def _tempered(self, temperature: float) -> np.ndarray:
-        """The training values as the model emits them: pulled towards the mean by √T."""
-        return _shrink(self.data.copy(), self.mean, temperature)
+    def _tilted_picks(self, rng, count: int, temperature: float, tilt: Tilt, kernel=None):
+        """Values picked from the tilted atoms (or, with ``kernel`` variances (replicas,),
+        the tilted kernels' centres), and the tilted kernels' variances. Row by row, so
+        that a large accumulate pool is never copied whole."""
+        u = rng.random((self.data.shape[0], count))
+        chosen = np.empty(u.shape)
+        variances = np.zeros(self.data.shape[0])
+        root = math.sqrt(temperature)
+        for r, row in enumerate(self.data):
+            atoms = self.mean[r] + root * (row - self.mean[r])  # as the model emits them
+            if kernel is None:
+                centres, log_mass = atoms, tilt.log_weight(atoms)
+            else:
+                centres, variances[r], log_mass = tilt.gaussian(atoms, kernel[r])
+            chosen[r] = centres[pick_row(self._log_weights() + log_mass, u[r])]
+        return chosen, variances
 
     def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0, tilt=None):
         if not active(tilt):
             return _shrink(self._copies(rng, count), self.mean, temperature)
         # Importance resampling: each (tempered) atom reweighted by the tilt.
-        atoms = self._tempered(temperature)
-        picks = pick(rng, self._log_weights() + tilt.log_weight(atoms), count)
-        return np.take_along_axis(atoms, picks, axis=1)
+        return self._tilted_picks(rng, count, temperature, tilt)[0]
 
 
 class Kde(Resample):
@@ -224,7 +236,8 @@ class Kde(Resample):
             self.mean, variance = weighted_moments(data, weights)
             squares = float(np.sum(weights * weights))
             self.factor = (1.0 / squares) ** (-0.2)
-            self.bandwidth = self.factor * np.sqrt(variance / (1.0 - squares))
+            # All the weight on one value (Σwᵢ² = 1): no spread to smooth, no kernel.
+            self.bandwidth = self.factor * np.sqrt(variance / max(1.0 - squares, 1e-300))
             self.std = np.sqrt(variance + self.bandwidth**2)
 
     def sample(self, rng: np.random.Generator, count: int, temperature: float = 1.0, tilt=None):
@@ -233,12 +246,9 @@ class Kde(Resample):
             draws += self.bandwidth[:, None] * rng.standard_normal(draws.shape)
             return _shrink(draws, self.mean, temperature)
         # Kernel i, as emitted: N(mean + √T (xᵢ − mean), T h²); tilted, each stays normal.
-        centres = self._tempered(temperature)
-        variance = (temperature * self.bandwidth**2)[:, None]  # (replicas, 1)
-        centres, variance, log_mass = tilt.gaussian(centres, variance)
-        picks = pick(rng, self._log_weights() + log_mass, count)
-        chosen = np.take_along_axis(centres, picks, axis=1)
-        return chosen + np.sqrt(variance) * rng.standard_normal(chosen.shape)
+        kernel = temperature * self.bandwidth**2
+        chosen, variances = self._tilted_picks(rng, count, temperature, tilt, kernel)
+        return chosen + np.sqrt(variances)[:, None] * rng.standard_normal(chosen.shape)
 
 
 class Mixture:

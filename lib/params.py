@@ -202,6 +202,10 @@ MAX_GENERATIONS_BY_MODEL = {"gaussian": 1_000, "resample": 1_000, "kde": 1_000, 
 # generations × samples is capped too: memory for kde and resample, EM time for mixture
 # (bench/engine.py: a 25,000-value mixture pool took 8 to 10 CPU seconds, 10,000 about 4).
 MAX_POOL_BY_MODEL = {"resample": 2_000_000, "kde": 2_000_000, "mixture": 10_000}
+# Curated, these two tilt every value of their pool each generation: about
+# samples × generations²/2 values over a run (bench/engine.py: some 25 ns each, and a few
+# temporaries the size of a replica's pool), so that work is capped too.
+MAX_CURATED_POOL_WORK = {"resample": 5e7, "kde": 5e7}
 
 
 def defaults(page: str) -> dict[str, Any]:
@@ -249,6 +253,9 @@ def _apply_constraints(page: str, values: dict[str, Any], notices: list[Notice])
         pool = MAX_POOL_BY_MODEL.get(values["model"])
         if pool and values.get("regime") == "accumulate" and "samples" in values:
             cap = min(cap, max(1, pool // values["samples"]))
+            work = MAX_CURATED_POOL_WORK.get(values["model"])
+            if work and values.get("curation", 0) > 0:
+                cap = min(cap, max(1, math.isqrt(int(2 * work / values["samples"]))))
         if values["generations"] > cap:
             notices.append(Notice("generations", str(values["generations"]), cap, "model_cap"))
             values["generations"] = cap

@@ -147,6 +147,15 @@ def test_default_replicas_fits_the_budget():
     plain = Scenario(samples=10_000, generations=1_000)
     mixed = Scenario(samples=10_000, generations=1_000, source="heavy_tails", real_fraction=0.5)
     assert default_replicas(mixed) < default_replicas(plain)
+    # ... but the normal source's fresh draws share the Gaussian's compiled pass
+    normal_mixed = Scenario(samples=10_000, generations=1_000, real_fraction=0.5)
+    assert default_replicas(normal_mixed) == default_replicas(plain)
+    # the remedies: weighted draws search cumulative weights, curated ones tilt every atom
+    for model in ("kde", "resample"):
+        base = Scenario(model=model, samples=2_000, generations=300, real_fraction=0.5)
+        weighed = replace(base, real_weight=0.7)
+        curated = replace(base, curation=0.5)
+        assert default_replicas(curated) < default_replicas(weighed) < default_replicas(base)
 
 
 def test_bad_scenarios_are_refused():

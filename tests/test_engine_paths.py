@@ -324,3 +324,24 @@ def test_weights_at_the_counts_share_change_nothing_but_rounding():
         np.testing.assert_allclose(weighed.model_std[:2], plain.model_std[:2], rtol=1e-12)
         if model == "gaussian":  # the only model whose draws do not depend on the weights
             np.testing.assert_allclose(weighed.model_std, plain.model_std, rtol=1e-9)
+
+
+@pytest.mark.parametrize("model", ["gaussian", "kde", "resample"])
+def test_all_the_weight_on_a_single_real_point_collapses_without_nan(model):
+    """10 samples, 10 % real: one real point; with w = 1 the fit sees only it (σ = 0),
+    unbiased or not: Σwᵢ² = 1 leaves nothing to divide by, and no NaN comes out."""
+    for estimator in ("mle", "unbiased"):
+        scenario = Scenario(
+            model=model,
+            estimator=estimator,
+            samples=10,
+            real_fraction=0.1,
+            real_weight=1.0,
+            curation=0.5,
+            generations=4,
+            replicas=3,
+        )
+        run = simulate(scenario)
+        for field in ("model_mean", "model_std", "spread", "tail_mass", "distance"):
+            assert np.all(np.isfinite(getattr(run, field))), field
+        assert np.all(run.model_std[2:] == 0)

@@ -252,3 +252,17 @@ def test_a_weight_the_model_cannot_take_gets_a_translated_notice(lang):
     expected = t("notice.weight_model", name=t("param.real_weight.label"))
     assert expected in [i.body for i in at.info]
     assert "real_weight" not in at.query_params
+
+
+def test_curated_pools_are_capped_by_the_work_of_tilting_them():
+    """Curated kde and resample tilt their whole pool each generation: samples ×
+    generations²/2 stays within the cap; uncurated, or the Gaussian, are not capped so."""
+    query = {"model": "kde", "regime": "accumulate", "curation": "1", "samples": "2000"}
+    values, notices = params.parse({**query, "generations": "1000"}, "lab")
+    work = params.MAX_CURATED_POOL_WORK["kde"]
+    assert values["samples"] * values["generations"] ** 2 / 2 <= work
+    assert [n.reason for n in notices] == ["model_cap"]
+    plain, notices = params.parse({**query, "generations": "1000", "curation": "0"}, "lab")
+    assert plain["generations"] == 1000 and notices == []
+    gaussian, _ = params.parse({**query, "generations": "1000", "model": "gaussian"}, "lab")
+    assert gaussian["generations"] == 1000
