@@ -135,8 +135,12 @@ def curated_model_law(generations: int, curation: float, real_fraction: float) -
 
 # --- 1. fresh real data --------------------------------------------------------------------
 
-FRESH_SAMPLES, FRESH_GENERATIONS, FRESH_REPLICAS = 20, 100, 1_000
+FRESH_SAMPLES, FRESH_GENERATIONS, FRESH_REPLICAS = 20, 100, 800
 FRESH_SHARES = (0.05, 0.1, 0.2, 0.5)
+# The sentence reads the plateau as the average over these generations, once settled (the
+# slowest share, 5 %, is within 1e-4 of its plateau by generation 50): far steadier than
+# the last generation alone.
+FRESH_SETTLED = 51
 
 
 def fresh_compute(real_fraction: float) -> dict:
@@ -148,7 +152,10 @@ def fresh_compute(real_fraction: float) -> dict:
     plateau, mean_plateau = theory.fresh_data_plateau(FRESH_SAMPLES, share)
     mean_square, mean_square_se = mean_and_se(run.model_mean**2)
     average, average_se = mean_and_se(variance)
+    settled = slice(FRESH_SETTLED, None)
     return {
+        "settled_variance": float(variance[settled].mean()),
+        "settled_mean_variance": float((run.model_mean[settled] ** 2).mean()),
         "band": demos.median_and_band(variance, BAND),  # (3, generations + 1)
         "average": average,
         "average_se": average_se,
@@ -200,10 +207,11 @@ def fresh_summary(data: dict, real_fraction: float) -> str:
     return t(
         "remedies.fresh.summary",
         share=fmt_percent(data["share"]),
+        first=fmt_int(FRESH_SETTLED),
         generations=fmt_int(FRESH_GENERATIONS),
-        simulated=fmt_number(data["average"][-1], 3),
+        simulated=fmt_number(data["settled_variance"], 3),
         plateau=fmt_number(data["plateau"], 3),
-        mean_simulated=fmt_number(data["mean_variance"][-1], 3),
+        mean_simulated=fmt_number(data["settled_mean_variance"], 3),
         mean_plateau=fmt_number(data["mean_plateau"], 3),
         without=fmt_number(data["without"][-1], 3),
     )
