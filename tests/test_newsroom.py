@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import export
+from lib import embed, export, params
 from lib.figures import small_multiples
 from lib.figures.theme import play_controls
 from lib.i18n import use_language
@@ -444,3 +444,61 @@ def test_a_picture_beside_a_histogram_gives_one_row_a_generation():
     assert grid.data[3].source == fig.frames[6].data[0].source
     # the pictures stay square, each anchored to its own panel
     assert (grid.layout.yaxis.scaleanchor, grid.layout.yaxis3.scaleanchor) == ("x", "x3")
+
+
+# --- the embed that sizes itself (lib/embed.py; the browser half is tests/browser/test_embed.py)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("copy-chart", "copy-chart"),
+        ("graphic_1.v2:a", "graphic_1.v2:a"),
+        ('"><img src=x onerror=alert(1)>', ""),
+        ("</script><script>alert(1)</script>", ""),
+        ("a b", ""),
+        ("x" * 65, ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_child_id_is_kept_whole_or_dropped(raw, kept):
+    assert embed.child_id(raw) == kept
+
+
+def test_the_pym_keys_are_read_silently_by_every_page():
+    hostile = {key: '"><script>alert(1)</script>' for key in embed.EMBEDDER_KEYS}
+    for name, _, _, _ in chrome.PAGES:
+        values, notices = params.parse(hostile, name)
+        assert notices == []
+        assert values == params.defaults(name)
+
+
+def test_the_reporter_cannot_be_broken_out_of():
+    script = embed.height_reporter("</script><b>", "</script>")
+    assert script.count("</script>") == 1 and script.endswith("</script>")
+    assert "<b>" not in script
+    assert '"pymxPYMx"' in script and '"embed-size"' in script
+    # the export's reporter reads the child id from its own address, with the same rule
+    assert "const given = null;" in embed.height_reporter(embed.EXPORT_CONTENT)
+    assert embed._CHILD_ID.pattern in embed.height_reporter(embed.EXPORT_CONTENT)
+
+
+def test_the_responsive_snippet_names_only_the_app_s_origin():
+    src = "https://news.example.org:8443/apps/copy/lab?embed=true&lang=fr"
+    snippet = share.responsive_snippet(src, title='A "title"')
+    tags = _parse(snippet)
+    assert [tag for tag, _ in tags] == ["div", "iframe", "script"]
+    frame = tags[1][1]
+    assert frame["src"] == src and share.RESIZED_MARK in frame
+    assert frame["title"] == 'A "title"'
+    assert 'var origin = "https://news.example.org:8443";' in snippet
+    hostile = share.responsive_snippet('javascript:alert(1)//"><script>', title="t")
+    assert 'var origin = "";' in hostile  # no origin: the script accepts no message
+    assert hostile.count("<script>") == 1
+
+
+def test_the_export_reports_its_height():
+    page = export.standalone_html(_animated(), title="t", inline=False)
+    assert embed.height_reporter(embed.EXPORT_CONTENT) in page
+    assert "vh" not in page.split("<body>")[0]  # no height that grows with the frame
