@@ -302,9 +302,10 @@ def test_measures_figure_draws_mean_band_and_real_line(small_replace):
 
 
 def _page(lang: str) -> AppTest:
-    """The page on its own (chrome.start_page settles the view); tests/test_app.py runs
-    it through the router."""
-    at = AppTest.from_file(str(ROOT / "app_pages" / "digits.py"), default_timeout=60)
+    """The page as a shared link opens it: through the router (its previous/next links
+    name the other pages, which only the router declares)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("app_pages/digits.py")
     at.query_params["lang"] = lang
     at.session_state["table_digits_grid"] = True  # the folded table, built once opened
     at.run()
@@ -347,7 +348,8 @@ def test_the_page_paints_the_stored_run_then_follows_the_knobs():
 
 
 def test_the_projector_steps_the_gallery_and_drops_the_rest():
-    at = AppTest.from_file(str(ROOT / "app_pages" / "digits.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("app_pages/digits.py")
     at.query_params["lang"] = "en"
     at.query_params["present"] = "1"
     at.run()

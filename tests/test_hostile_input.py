@@ -229,10 +229,13 @@ def test_a_script_laden_url_executes_nothing(app_url, page, path):
 
 # ------------------------------------------------------------ both ends of every knob
 def _numbers(page: str) -> dict[str, registry.Number]:
+    """The page's numbers that every setting takes. An optional one (``real_weight``)
+    only applies with a share of real data strictly between 0 and 1, which pushing every
+    number past the same end never gives: ``test_an_optional_number_is_clamped_too``."""
     return {
         key: param
         for key, param in registry.PAGE_PARAMS[page].items()
-        if isinstance(param, registry.Number)
+        if isinstance(param, registry.Number) and not param.optional
     }
 
 
@@ -293,3 +296,19 @@ def test_every_number_of_a_page_is_clamped_at_both_ends_and_said(page, script, s
             value=chrome.format_value(key, expected),
         )
         assert notice in shown, (key, notice, shown)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("-inf", 0.0), ("-3", 0.0), ("1e308", 1.0), ("7", 1.0)])
+def test_an_optional_number_is_clamped_too(raw, expected):
+    query = {"lang": "fr", "real_fraction": "0.5", "real_weight": raw}
+    at = _run("app_pages/lab.py", query)
+    _check(at, "lab", query)
+    use_language("fr")
+    assert at.session_state["real_weight"] == expected
+    notice = t(
+        "notice.out_of_range",
+        name=t("param.real_weight.label"),
+        raw=chrome.inert(raw),
+        value=chrome.format_value("real_weight", expected),
+    )
+    assert notice in [info.body for info in at.info]

@@ -220,11 +220,11 @@ def test_the_laboratory_shows_the_remedies_in_a_folded_group(lang):
     assert t("param.advanced.label") in [e.label for e in at.expander]
     assert at.toggle(key="real_weight_by_hand").value is True
     assert at.toggle(key="real_weight_by_hand").label == t("param.real_weight.by_hand")
-    assert at.slider(key="real_weight_value").value == pytest.approx(0.7)
-    assert at.slider(key="real_weight_value").label == t("param.real_weight.label")
-    assert at.slider(key="curation").value == pytest.approx(0.4)
-    assert at.slider(key="curation").label == t("param.curation.label")
-    at.slider(key="real_weight_value").set_value(0.9).run()
+    assert at.select_slider(key="real_weight_value").value == pytest.approx(0.7)
+    assert at.select_slider(key="real_weight_value").label == t("param.real_weight.label")
+    assert at.select_slider(key="curation").value == pytest.approx(0.4)
+    assert at.select_slider(key="curation").label == t("param.curation.label")
+    at.select_slider(key="real_weight_value").set_value(0.9).run()
     assert at.query_params["real_weight"] == "0.9"
     at.toggle(key="real_weight_by_hand").set_value(False).run()
     assert "real_weight" not in at.query_params and not at.exception
