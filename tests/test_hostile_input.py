@@ -298,7 +298,9 @@ def test_every_number_of_a_page_is_clamped_at_both_ends_and_said(page, script, s
         assert notice in shown, (key, notice, shown)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("-inf", 0.0), ("-3", 0.0), ("1e308", 1.0), ("7", 1.0)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("-inf", 0.0), ("-3", 0.0), ("1e308", 1.0), ("7", 1.0)]
+)
 def test_an_optional_number_is_clamped_too(raw, expected):
     query = {"lang": "fr", "real_fraction": "0.5", "real_weight": raw}
     at = _run("app_pages/lab.py", query)
