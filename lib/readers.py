@@ -15,14 +15,13 @@ from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
-from babel import Locale
 from scipy.special import gammaln
 
 from lib import demos, theory
 from lib.engine import Run, Scenario, simulate
 from lib.figures import readers as figures
 from lib.figures import theme
-from lib.i18n import catalogue, current_language, fmt_int, fmt_number, fmt_percent, t
+from lib.i18n import fmt_int, fmt_number, fmt_percent, plotly_separators, t, tn
 from lib.sections import Control, Link, Section
 from lib.sources import get_source
 
@@ -56,21 +55,9 @@ FIXATION_BINS = 20
 
 
 def counted(noun: str, count: float) -> str:
-    """``count`` and its noun, in the plural form CLDR gives the current language
-    ("1 run", "2 runs"; « 1 simulation », « 0 simulation »). Falls back to ``other``
-    for a form the catalogue does not carry (French's "many", for millions)."""
-    language = current_language()
-    form = Locale.parse(language).plural_form(abs(count))
-    key = f"readers.count.{noun}.{form}"
-    if key not in catalogue(language):
-        key = f"readers.count.{noun}.other"
-    return t(key, count=fmt_int(round(count)))
-
-
-def separators() -> str:
-    """Plotly's decimal and thousands separators for the current language (French: a
-    decimal comma and a narrow no-break space between thousands)."""
-    return ",\u202f" if current_language() == "fr" else ".,"
+    """``count`` and its noun in the current language's plural form ("1 run", "2 runs";
+    « 1 simulation », « 0 simulation »)."""
+    return tn(f"readers.count.{noun}", round(count))
 
 
 def line_hover() -> figures.Hover:
@@ -144,13 +131,6 @@ def fixation_times(samples: int, replicas: int = FIXATION_REPLICAS, seed: int = 
 
 
 # --- closed forms the experiments are checked against ----------------------------------------
-
-
-def fresh_data_plateau(real_fraction: float, samples: int) -> float:
-    """E[σ²] once the loop has settled, maximum likelihood, a share α of fresh real
-    points each generation: 1 − 1/D with D = 1 − α + αM(2 − α) (DESIGN.md, remedies)."""
-    alpha = real_fraction
-    return 1.0 - 1.0 / (1.0 - alpha + alpha * samples * (2.0 - alpha))
 
 
 def half_normal_factor(samples: int) -> float:
@@ -245,7 +225,7 @@ def synthetic_figure(data: dict, share: float):
         x_title=t("readers.generation"),
         y_title=t("readers.spread_axis"),
         hover=line_hover(),
-        separators=separators(),
+        separators=plotly_separators(),
         y_range=(0, 1.3),
     )
 
@@ -276,7 +256,7 @@ def garbage_figure(data: dict, samples: int):
         x_title=t("readers.generation"),
         y_title=t("readers.garbage.y_axis"),
         hover=line_hover(),
-        separators=separators(),
+        separators=plotly_separators(),
         y_range=(0, 1.4),
     )
 
@@ -355,7 +335,7 @@ def bias_figure(data: dict, samples: int):
         x_title=t("readers.generation"),
         y_title=t("readers.bias.y_axis"),
         hover=line_hover(),
-        separators=separators(),
+        separators=plotly_separators(),
         log_y=True,
         height=BIAS_HEIGHT,
     )
@@ -415,7 +395,7 @@ def mould_figure(data: dict, copy: int):
             title=t("readers.hover.value_at", value="%{x:.2f}"),
             line=t("readers.hover.value", name="%{fullData.name}", value="%{y:.2f}"),
         ),
-        separators=separators(),
+        separators=plotly_separators(),
         y_max=data["y_max"],
     )
 
@@ -469,7 +449,7 @@ def inbreeding_figure(data: dict, samples: int):
         hover=t(
             "readers.hover.fixation", low="%{customdata[0]}", high="%{customdata[1]}", runs="%{y}"
         ),
-        separators=separators(),
+        separators=plotly_separators(),
     )
 
 
@@ -509,7 +489,7 @@ def transfer_figure(data: dict, accumulate: bool):
         x_title=t("readers.generation"),
         y_title=t("readers.spread_axis"),
         hover=line_hover(),
-        separators=separators(),
+        separators=plotly_separators(),
         y_range=(0, 1.3),
     )
 

@@ -41,7 +41,7 @@ def test_fresh_real_data_settle_the_variance_at_its_plateau():
     share, samples = 0.1, 50
     run = readers.gaussian_run(samples, 100, 2_000, real_fraction=share, seed=SEED)
     settled = demos.mean_of(run.model_std[-1] ** 2)
-    assert abs(settled.gap(readers.fresh_data_plateau(share, samples))) < Z
+    assert abs(settled.gap(theory.fresh_data_plateau(samples, share)[0])) < Z
     # Wrong twins: fresh data restore the real variance entirely; fresh data change nothing.
     assert abs(settled.gap(1.0)) > Z
     assert abs(settled.gap(float(theory.mle_variance(100, samples)))) > Z
