@@ -29,17 +29,12 @@ from lib import demos, theory
 from lib.engine import Run, Scenario, simulate
 from lib.figures import remedies as figures
 from lib.figures import theme
-from lib.i18n import current_language, fmt_int, fmt_number, fmt_percent, t
+from lib.i18n import fmt_int, fmt_number, fmt_percent, plotly_separators, t
 from lib.sections import Control, Link, Section
 
 SEED = 2024
 BAND = 0.8  # share of runs inside the shaded bands (10–90 %)
 PI2_6 = math.pi**2 / 6
-
-
-def separators() -> str:
-    """Plotly's decimal and thousands separators for the visitor's language."""
-    return ",\u202f" if current_language() == "fr" else ".,"
 
 
 def _run(samples: int, generations: int, replicas: int, **changes) -> Run:
@@ -199,7 +194,7 @@ def fresh_figure(data: dict, real_fraction: float):
         y_range=(0.0, 1.05),
     )
     return figures.over_generations(
-        (panel,), x_title=t("remedies.chart.generation"), separators=separators()
+        (panel,), x_title=t("remedies.chart.generation"), separators=plotly_separators()
     )
 
 
@@ -286,7 +281,7 @@ def calculator_figure(data: dict, samples: int, loss: float):
             "approximation": t("remedies.calculator.approximation"),
             "impossible": t("remedies.calculator.impossible"),
         },
-        separators=separators(),
+        separators=plotly_separators(),
     )
 
 
@@ -399,7 +394,7 @@ def accumulate_figure(data: dict):
         y_range=(0.0, 1.05),
     )
     return figures.over_generations(
-        (top, bottom), x_title=t("remedies.chart.generation"), separators=separators()
+        (top, bottom), x_title=t("remedies.chart.generation"), separators=plotly_separators()
     )
 
 
@@ -523,7 +518,7 @@ def weight_figure(data: dict, real_fraction: float):
         x_title=t("remedies.weight.x_title"),
         y_title=t("remedies.weight.y_title"),
         names={"simulation": t("remedies.weight.simulation"), "law": t("remedies.chart.law")},
-        separators=separators(),
+        separators=plotly_separators(),
     )
 
 
@@ -617,7 +612,7 @@ def curation_figure(data: dict, curation: float):
         y_range=(0.0, 1.05),
     )
     return figures.over_generations(
-        (panel,), x_title=t("remedies.chart.generation"), separators=separators()
+        (panel,), x_title=t("remedies.chart.generation"), separators=plotly_separators()
     )
 
 
