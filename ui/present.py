@@ -173,7 +173,8 @@ def chart(fig: go.Figure, *, key: str, count: int = 6, probe: bool = True) -> No
     picked it by hand (the toggle) or whose system asks for reduced motion; sending both
     made every browser draw a chart it never showed, while the page was still painting.
     ``probe=False`` for a chart whose page has mounted the reduced-motion probe already
-    (one a page is enough: its report reruns the whole page).
+    (one a page is enough: its report reruns the whole page); such a chart also leaves
+    the "still pictures are coming" note to that first one.
     """
     if not fig.frames:
         st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
@@ -181,12 +182,12 @@ def chart(fig: go.Figure, *, key: str, count: int = 6, probe: bool = True) -> No
     if active():
         st.plotly_chart(stage(fig, key=key), width="stretch", key=key, config=CHART_CONFIG)
         return
-    _motion_or_still(fig, key=key, count=count)
+    _motion_or_still(fig, key=key, count=count, first=probe)
     if probe:
         _probe_motion(key)
 
 
-def _motion_or_still(fig: go.Figure, *, key: str, count: int) -> None:
+def _motion_or_still(fig: go.Figure, *, key: str, count: int, first: bool = True) -> None:
     # The browser says whether its system asks for reduced motion once a page is drawn (a
     # rerun, only for those who ask); the session remembers it across pages. Until then the
     # stylesheet hides the animation from them (``@media (prefers-reduced-motion: reduce)``).
@@ -204,9 +205,11 @@ def _motion_or_still(fig: go.Figure, *, key: str, count: int) -> None:
         with st.container(key=f"{style.MOTION_VIEW}_{key}"):
             st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
         # What a visitor who asked for less motion sees for the moment it takes their
-        # browser to say so (the stylesheet shows it to them only).
-        with st.container(key=f"{style.STILL_VIEW}_{key}"):
-            st.caption(t("present.still_coming"))
+        # browser to say so (the stylesheet shows it to them only); once a page, with the
+        # probe (``first``): the charts further down are out of sight by then.
+        if first:
+            with st.container(key=f"{style.STILL_VIEW}_{key}"):
+                st.caption(t("present.still_coming"))
     st.toggle(t("present.still"), key=switch, help=t("present.still_help"))
 
 
