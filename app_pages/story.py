@@ -3,7 +3,6 @@ hero, where the cast of a medal and the histogram of the data wear out together.
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -20,7 +19,6 @@ from ui.widgets import widget
 PAGE = "story"
 KNOBS = ("source", "samples", "generations", "real_fraction", "seed")
 # The hero's picture and pacing are the Story's data (``lib.chapters``).
-HERO_HEAD_START = 0.3  # s between the hero's messages and the chapters'
 POINTS, COARSENESS, FRAMES = chapters.HERO_POINTS, chapters.HERO_COARSENESS, chapters.HERO_FRAMES
 # On a phone the title sits just under Streamlit's header bar (its default top padding
 # kept the hero's Play button below a 740 px screen).
@@ -183,10 +181,6 @@ if chrome.shows("prose"):
 if shown:
     sections.render(PAGE, chapters.CHAPTERS[shown - 1])
 elif shown is None and not state.view_value("embed"):
-    # The hero's messages leave first; the chapters' six charts follow once the browser
-    # has had the time to draw it (drawn together, they delayed its first paint). A
-    # pause of the script's thread, not of the server: it costs no CPU.
-    time.sleep(HERO_HEAD_START)
     st.header(t("story.chapters_title"), divider="gray")
     # the player and the reduced-motion probe came with the hero
     sections.render_all(PAGE, chapters.CHAPTERS, with_player=False, probe=False)
