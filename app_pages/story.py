@@ -182,7 +182,8 @@ if shown:
     sections.render(PAGE, chapters.CHAPTERS[shown - 1])
 elif shown is None and not state.view_value("embed"):
     st.header(t("story.chapters_title"), divider="gray")
-    sections.render_all(PAGE, chapters.CHAPTERS, with_player=False)  # drawn with the hero
+    # the player and the reduced-motion probe came with the hero
+    sections.render_all(PAGE, chapters.CHAPTERS, with_player=False, probe=False)
 if shown is not None:
     sections.screen_controls(PAGE, screens)
 

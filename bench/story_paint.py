@@ -8,7 +8,8 @@ Story, the hero with its picture). The Story's cache is warmed by one load first
 is the cached page a reader of an article meets. Prints the medians and their ratio (the
 goal: at most 1.25), and the paired ratios (each Story load against the reference load
 that follows it) to show the noise. Run it on a quiet machine: contention inflates the
-Story's larger front-end work more than the bare page's.
+Story's larger front-end work more than the bare page's. Exits non-zero when the goal is
+missed.
 
     python bench/story_paint.py [--loads 5]
 """
@@ -102,7 +103,7 @@ def paint_time(browser, url: str, probe: str) -> tuple[float, float]:
         context.close()
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=5, help="loads of each page")
     loads = parser.parse_args().loads
@@ -154,7 +155,8 @@ def main() -> None:
         for story, reference in zip(times["story"], times["reference"], strict=True)
     )
     print(f"paired ratios: {', '.join(f'{r:.2f}' for r in pairs)}")
+    return 0 if ratio <= GOAL else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

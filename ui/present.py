@@ -166,12 +166,15 @@ def _probe_motion(key: str) -> None:
         )
 
 
-def chart(fig: go.Figure, *, key: str, count: int = 6) -> None:
+def chart(fig: go.Figure, *, key: str, count: int = 6, probe: bool = True) -> None:
     """Show ``fig`` the way this view needs (see the module's docstring).
 
     Only one of the animation and the still grid is sent: the grid goes to visitors who
     picked it by hand (the toggle) or whose system asks for reduced motion; sending both
     made every browser draw a chart it never showed, while the page was still painting.
+    ``probe=False`` for a chart whose page has mounted the reduced-motion probe already
+    (one a page is enough: its report reruns the whole page); such a chart also leaves
+    the "still pictures are coming" note to that first one.
     """
     if not fig.frames:
         st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
@@ -179,11 +182,12 @@ def chart(fig: go.Figure, *, key: str, count: int = 6) -> None:
     if active():
         st.plotly_chart(stage(fig, key=key), width="stretch", key=key, config=CHART_CONFIG)
         return
-    _motion_or_still(fig, key=key, count=count)
-    _probe_motion(key)
+    _motion_or_still(fig, key=key, count=count, first=probe)
+    if probe:
+        _probe_motion(key)
 
 
-def _motion_or_still(fig: go.Figure, *, key: str, count: int) -> None:
+def _motion_or_still(fig: go.Figure, *, key: str, count: int, first: bool = True) -> None:
     # The browser says whether its system asks for reduced motion once a page is drawn (a
     # rerun, only for those who ask); the session remembers it across pages. Until then the
     # stylesheet hides the animation from them (``@media (prefers-reduced-motion: reduce)``).
@@ -192,20 +196,21 @@ def _motion_or_still(fig: go.Figure, *, key: str, count: int) -> None:
             st.caption(t("present.still_auto"))
             st.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
         return
-    # The chart first, the switch under it: above, it pushed every chart down a line.
-    slot = st.container()
-    by_hand = st.toggle(
-        t("present.still"), key=f"{style.STILL_KEY}_{key}", help=t("present.still_help")
-    )
-    if by_hand:
-        slot.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
-        return
-    with slot.container(key=f"{style.MOTION_VIEW}_{key}"):
-        st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
-    # What a visitor who asked for less motion sees for the moment it takes their browser
-    # to say so (the stylesheet shows it to them only).
-    with st.container(key=f"{style.STILL_VIEW}_{key}"):
-        st.caption(t("present.still_coming"))
+    # The chart first, the switch under it (above, it pushed every chart down a line): a
+    # click on the switch reruns the page with its new value already in the session.
+    switch = f"{style.STILL_KEY}_{key}"
+    if st.session_state.get(switch, False):
+        st.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
+    else:
+        with st.container(key=f"{style.MOTION_VIEW}_{key}"):
+            st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
+        # What a visitor who asked for less motion sees for the moment it takes their
+        # browser to say so (the stylesheet shows it to them only); once a page, with the
+        # probe (``first``): the charts further down are out of sight by then.
+        if first:
+            with st.container(key=f"{style.STILL_VIEW}_{key}"):
+                st.caption(t("present.still_coming"))
+    st.toggle(t("present.still"), key=switch, help=t("present.still_help"))
 
 
 def figure(

@@ -36,6 +36,18 @@ def _data(page: str, name: str, choices: tuple) -> dict:
     return _REGISTRY[(page, name)].compute(**dict(choices))
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _texts(page: str, name: str, choices: tuple, language: str) -> tuple[str | None, ...]:
+    """The section's sentence and small print, formatted once a language (number
+    formatting by Babel was a third of a cached page's run)."""
+    section = _REGISTRY[(page, name)]
+    data = _data(page, name, choices)
+    return tuple(
+        None if make is None else make(data, **dict(choices))
+        for make in (section.summary, section.caption)
+    )
+
+
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _figure(page: str, name: str, choices: tuple, language: str):
     section = _REGISTRY[(page, name)]
@@ -210,8 +222,9 @@ def choices_of(page: str, section: Section) -> dict[str, Any]:
     return {control.name: _widget(page, section, control) for control in section.controls}
 
 
-def render(page: str, section: Section, *, heading: bool = True) -> None:
-    """One section: heading, paragraphs, widgets, figure, sentence, caption, link."""
+def render(page: str, section: Section, *, heading: bool = True, probe: bool = True) -> None:
+    """One section: heading, paragraphs, widgets, figure, sentence, caption, link.
+    ``probe=False`` when the page has mounted the reduced-motion probe already."""
     register(page, (section,))
     if heading:
         st.subheader(t(section.heading_key), divider="gray")
@@ -220,17 +233,13 @@ def render(page: str, section: Section, *, heading: bool = True) -> None:
             st.markdown(t(key))
     choices = choices_of(page, section)
     frozen = tuple(sorted(choices.items()))
-    data = _data(page, section.name, frozen)
     figure = _figure(page, section.name, frozen, current_language())
-    present.chart(figure, key=f"{page}_{section.name}_chart", count=section.stills)
-    if section.summary is not None:
-        sentence = section.summary(data, **choices)
-        if sentence:
-            st.markdown(sentence)
-    if section.caption is not None and chrome.shows("prose"):
-        small_print = section.caption(data, **choices)
-        if small_print:
-            st.caption(small_print)
+    present.chart(figure, key=f"{page}_{section.name}_chart", count=section.stills, probe=probe)
+    sentence, small_print = _texts(page, section.name, frozen, current_language())
+    if sentence:
+        st.markdown(sentence)
+    if small_print and chrome.shows("prose"):
+        st.caption(small_print)
     if section.link is not None and chrome.shows("prose"):
         link = section.link
         script = next(s for n, s, _, _ in chrome.PAGES if n == link.page)
@@ -242,12 +251,16 @@ def render(page: str, section: Section, *, heading: bool = True) -> None:
         )
 
 
-def render_all(page: str, sections: Sequence[Section], *, with_player: bool = True) -> None:
-    """Every section in order, then the player if one of them plays in view (a page that
-    has called ``player()`` already, once a run, says ``with_player=False``)."""
+def render_all(
+    page: str, sections: Sequence[Section], *, with_player: bool = True, probe: bool = True
+) -> None:
+    """Every section in order, then the player if one of them plays in view. A page that
+    has called ``player()`` already (once a run) says ``with_player=False``; one whose own
+    chart mounted the reduced-motion probe says ``probe=False`` (else the first section's
+    chart mounts it: one a page is enough)."""
     register(page, sections)
-    for section in sections:
-        render(page, section)
+    for index, section in enumerate(sections):
+        render(page, section, probe=probe and index == 0)
     if with_player and any(section.autoplay for section in sections):
         player()
 

@@ -92,13 +92,16 @@ def lines_figure(
     """Lines over generations that draw themselves: frame k shows generations
     0..``steps[k]``. ``generations`` is ``(generations + 1,)``; the frames carry only the
     lines' points up to their step."""
-    x = np.asarray(generations)
+    # Plain lists, not arrays: Plotly turns each array into a typed-array spec on every
+    # page run, and these are many small ones (a line a frame).
+    x = np.asarray(generations).tolist()
+    ys = [np.round(line.y, 4).tolist() for line in lines]
     fig = go.Figure()
-    for line in lines:
+    for line, y in zip(lines, ys, strict=True):
         fig.add_trace(
             go.Scatter(
                 x=x[: steps[0] + 1],
-                y=np.round(line.y[: steps[0] + 1], 4),
+                y=y[: steps[0] + 1],
                 mode="lines",
                 name=line.name,
                 line={"color": line.color, "dash": line.dash, "width": 2.5},
@@ -109,7 +112,7 @@ def lines_figure(
     fig.frames = [
         go.Frame(
             name=str(int(x[step])),
-            data=[go.Scatter(x=x[: step + 1], y=np.round(line.y[: step + 1], 4)) for line in lines],
+            data=[go.Scatter(x=x[: step + 1], y=y[: step + 1]) for y in ys],
             traces=list(range(len(lines))),
         )
         for step in steps
