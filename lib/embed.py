@@ -45,9 +45,9 @@ EXPORT_CONTENT = "main"
 # the height is where the content ends in the document: its top, scrolled boxes included
 # (Streamlit scrolls its main column inside a 100 %-height shell, so the document itself
 # is never taller than the window), plus its height or, when a child overflows it (a
-# paragraph's last margin), its scroll height; a ResizeObserver catches every change of the content
-# (a chart drawn, a table unfolded, a language switch, a narrower window), and a check
-# every second re-attaches it when the framework replaces the measured element.
+# paragraph's last margin), its scroll height; a ResizeObserver catches every change of
+# the content (a chart drawn, a table unfolded, a language switch, a narrower window),
+# and a check every second re-attaches it when the framework replaces the element.
 _SCRIPT = """<script>
 (() => {
   if (window.parent === window) return;
