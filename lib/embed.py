@@ -42,11 +42,12 @@ APP_BUSY = (
 EXPORT_CONTENT = "main"
 
 # Why each step: not framed, nothing is sent (a page opened on its own talks to no one);
-# the height is the content's bottom edge in the document, scrolled boxes included
+# the height is where the content ends in the document: its top, scrolled boxes included
 # (Streamlit scrolls its main column inside a 100 %-height shell, so the document itself
-# is never taller than the window); a ResizeObserver catches every change of the content
-# (a chart drawn, a table unfolded, a language switch, a narrower window), and a check
-# every second re-attaches it when the framework replaces the measured element.
+# is never taller than the window), plus its height or, when a child overflows it (a
+# paragraph's last margin), its scroll height; a ResizeObserver catches every change of
+# the content (a chart drawn, a table unfolded, a language switch, a narrower window),
+# and a check every second re-attaches it when the framework replaces the element.
 _SCRIPT = """<script>
 (() => {
   if (window.parent === window) return;
@@ -67,10 +68,12 @@ _SCRIPT = """<script>
   let last = -Infinity;
   let timer = null;
   const measure = (content) => {
-    let bottom = content.getBoundingClientRect().bottom + window.scrollY;
-    for (let box = content.parentElement; box && box !== document.documentElement;
-         box = box.parentElement) bottom += box.scrollTop;
-    return Math.ceil(bottom + parseFloat(getComputedStyle(content).marginBottom || "0"));
+    const box = content.getBoundingClientRect();
+    let top = box.top + window.scrollY;
+    for (let up = content.parentElement; up && up !== document.documentElement;
+         up = up.parentElement) top += up.scrollTop;
+    const tall = Math.max(box.height, content.scrollHeight);
+    return Math.ceil(top + tall + parseFloat(getComputedStyle(content).marginBottom || "0"));
   };
   const send = () => {
     if (busy && document.querySelector(busy)) { reporter.schedule(); return; }

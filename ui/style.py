@@ -91,6 +91,10 @@ EMBED = """
 /* "Open the full lab": one small line at the top right, seen without scrolling. */
 .st-key-embed_link { align-items: flex-end; }
 .st-key-embed_link p { font-size: 0.8rem; margin: 0; text-align: right; }
+/* A script (autoplay, the height reporter) takes no room, nor the column's gap under it:
+   the host sizes the iframe to the content, not to a blank band. */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
+  display: none !important; }
 """
 
 PRESENT = f"""
@@ -122,11 +126,20 @@ def hidden_selectors(groups: Iterable[str], control_keys: Iterable[str]) -> list
     """CSS selectors of what ``groups`` cover on a page whose widgets are ``control_keys``."""
     groups = set(groups)
     selectors = [f".st-key-{group_key(group)}" for group in groups]
+    # and the wrapper Streamlit puts around a keyed container: a wrapper left on the page
+    # holds nothing but still takes the column's gap (a blank band under an embed)
+    selectors += [
+        f'[data-testid="stLayoutWrapper"]:has(> .st-key-{group_key(group)})' for group in groups
+    ]
     if "navigation" in groups:
         selectors += _SIDEBAR
     if "prose" in groups:
         # captions are side notes: the embedded page keeps one line of text
         selectors.append('[data-testid="stMain"] [data-testid="stCaptionContainer"]')
+        selectors.append(
+            '[data-testid="stMain"] [data-testid="stElementContainer"]'
+            ':has(> [data-testid="stMarkdown"] [data-testid="stCaptionContainer"])'
+        )
     if "controls" in groups:
         selectors += [f".st-key-{key}" for key in control_keys]
         # a row of columns or a folded panel ("Settings") that holds controls and no
