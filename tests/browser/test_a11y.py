@@ -65,4 +65,9 @@ def test_the_open_share_panel_has_no_violation(app_url, page, axe_source):
     wait_for_app(page)
     page.locator(".st-key-share_panel button").first.click()
     page.get_by_text("Hauteur fixe").wait_for(timeout=10_000)
+    # The popover fades in: colours read mid-transition are not the ones a reader sees.
+    page.wait_for_function(
+        "() => document.getAnimations().every((a) => a.playState !== 'running')",
+        timeout=10_000,
+    )
     assert violations(page, axe_source) == []
