@@ -113,19 +113,23 @@ PLAYER = r"""<script>
     return window.Plotly.react(plot, plot.data, layout).catch(() => {});
   };
   const guard = (plot, view, sizes) => {
-    let trans = plot._transitionData;
+    // Every animation state the plot has had: a redraw by Streamlit gives it a new one
+    // while a loop may still tick on the old.
+    const states = new Set();
     const watch = new MutationObserver(() => {
-      if (plot._transitionData) trans = plot._transitionData;
+      if (plot._transitionData) states.add(plot._transitionData);
       if (plot.isConnected && plot._fullLayout) return;
       watch.disconnect();
       view.disconnect();
       sizes.disconnect();
       plot.copyPlayer = null;
-      if (!trans) return;
-      window.cancelAnimationFrame(trans._animationRaf);
-      trans._animationRaf = null;
-      if (trans._frameQueue) trans._frameQueue.length = 0;
+      for (const trans of states) {
+        window.cancelAnimationFrame(trans._animationRaf);
+        trans._animationRaf = null;
+        if (trans._frameQueue) trans._frameQueue.length = 0;
+      }
     });
+    if (plot._transitionData) states.add(plot._transitionData);
     watch.observe(document.body, { childList: true, subtree: true });
   };
   const attach = (plot) => {
@@ -151,13 +155,25 @@ PLAYER = r"""<script>
       }
     }, { threshold: once ? 0.33 : 0.5 });
     guard(plot, view, sizes);
-    // Play only once the layout fits: a relayout in the middle of a frame breaks it.
-    if (meta.play) Promise.resolve(fitted).then(() => view.observe(plot));
+    // Play only once the layout fits (a relayout in the middle of a frame breaks it) and
+    // the lazy sections' charts have come (their arrival redraws the page's charts, which
+    // would leave the animation running on a state the plot no longer holds).
+    if (meta.play) Promise.all([fitted, settled()]).then(() => view.observe(plot));
   };
+  const settled = () => new Promise((resolve) => {
+    const until = performance.now() + SETTLE_MS;
+    const check = () => {
+      const waiting = document.querySelector('[class*="st-key-sections_later_"] button');
+      if (!waiting || performance.now() > until) resolve();
+      else setTimeout(check, 100);
+    };
+    check();
+  });
   // Lazy sections: their charts are asked for once the page's first chart has painted,
   // or after LATER_MS whatever happens (reduced motion hides the animation it waits for).
   const started = performance.now();
   const LATER_MS = 1500;
+  const SETTLE_MS = 4000;  // the longest a figure waits for the lazy charts before playing
   const asked = new WeakSet();
   const later = () => {
     const painted = [...document.querySelectorAll(".js-plotly-plot")]
