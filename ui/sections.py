@@ -225,21 +225,22 @@ def _allow_charts(page: str) -> None:
 
 @st.fragment
 def _later(page: str, names: tuple[str, ...], probe: bool) -> None:
-    """Sections whose charts wait: the texts go with the page; the charts with a rerun of
-    this fragment alone, which the player asks for (a click on a hidden button) once the
-    page's first chart has painted. Sent together, six small charts held back the first
-    one's paint by a second and a half on a loaded machine."""
+    """Sections that wait: they come with a rerun of this fragment alone, which the
+    player asks for (a click on a hidden button) once the page's first chart has painted.
+    Sent with the page, six small charts held back the first one's paint by a second and
+    a half on a loaded machine; their texts are sent once, with their charts."""
     ready = bool(st.session_state.get(later_key(page), False))
-    for index, name in enumerate(names):
-        render(page, _REGISTRY[(page, name)], probe=probe and index == 0, chart=ready)
-    if not ready:
-        with st.container(key=f"{LATER_KEY}_{page}"):
-            st.button(
-                t("nav.charts_later"),
-                key=f"{LATER_KEY}_{page}_go",
-                on_click=_allow_charts,
-                args=(page,),
-            )
+    if ready:
+        for index, name in enumerate(names):
+            render(page, _REGISTRY[(page, name)], probe=probe and index == 0)
+        return
+    with st.container(key=f"{LATER_KEY}_{page}"):
+        st.button(
+            t("nav.charts_later"),
+            key=f"{LATER_KEY}_{page}_go",
+            on_click=_allow_charts,
+            args=(page,),
+        )
 
 
 def player() -> None:
