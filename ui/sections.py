@@ -96,7 +96,10 @@ PLAYER = r"""<script>
   // Returns a promise settled once the layout fits (never while the frames play).
   const fit = (plot, meta) => {
     if (!meta.narrow || !window.Plotly || !plot._fullLayout || !plot.clientWidth) return null;
-    if (playing(plot)) return null;
+    if (playing(plot)) {  // not in the middle of a frame: once the frames are over
+      setTimeout(() => fit(plot, meta), 400);
+      return null;
+    }
     const narrow = plot.clientWidth < meta.narrow_below;
     const stacked = (plot.layout.yaxis || {}).domain
       && plot.layout.yaxis.domain[0] === meta.narrow["yaxis.domain"][0];
@@ -174,16 +177,17 @@ PLAYER = r"""<script>
   const started = performance.now();
   const LATER_MS = 1500;
   const SETTLE_MS = 4000;  // the longest a figure waits for the lazy charts before playing
-  const asked = new WeakSet();
+  // A click lost to a rerun of the whole page (the button is still there) is repeated.
+  let asked = -Infinity;
   const later = () => {
+    const button = document.querySelector('[class*="st-key-sections_later_"] button');
+    if (!button || performance.now() - asked < LATER_MS) return;
     const painted = [...document.querySelectorAll(".js-plotly-plot")]
       .some((plot) => plot._fullLayout && plot.querySelector(".main-svg"));
     if (!painted && performance.now() - started < LATER_MS) return;
-    document.querySelectorAll('[class*="st-key-sections_later_"] button').forEach((button) => {
-      if (asked.has(button)) return;
-      asked.add(button);
-      button.click();
-    });
+    asked = performance.now();
+    button.click();
+    setTimeout(later, LATER_MS + 50);
   };
   const scan = () => {
     document.querySelectorAll(".js-plotly-plot").forEach(attach);
