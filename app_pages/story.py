@@ -183,7 +183,7 @@ if shown:
 elif shown is None and not state.view_value("embed"):
     st.header(t("story.chapters_title"), divider="gray")
     # the player and the reduced-motion probe came with the hero
-    sections.render_all(PAGE, chapters.CHAPTERS, with_player=False, probe=False)
+    sections.render_all(PAGE, chapters.CHAPTERS, with_player=False, probe=False, lazy=True)
 if shown is not None:
     sections.screen_controls(PAGE, screens)
 

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from lib import chapters
 from lib.i18n import catalogue
 from tests.conftest import ROOT
+from ui import sections
 
 APP = str(ROOT / "app.py")
 
@@ -24,9 +25,14 @@ APP = str(ROOT / "app.py")
 UNFOLDED = ("story_settings", "table_hero_chart", "table_mould_chart")
 
 
-def _open(lang: str, page: str | None = None, *, unfold: bool = True, **query: str) -> AppTest:
+def _open(
+    lang: str, page: str | None = None, *, unfold: bool = True, charts: bool = True, **query: str
+) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = lang
+    # The chapters' charts come once the hero has painted (the browser's player asks);
+    # here they are asked for at once, unless the test watches that very step.
+    at.session_state[sections.later_key("story")] = charts
     for key in UNFOLDED if unfold else ():
         at.session_state[key] = True
     for key, value in query.items():
@@ -360,3 +366,20 @@ def test_the_hero_is_paced_where_the_picture_changes():
     assert not _paced_well(
         lambda expected: np.unique(np.linspace(0, 30, STORY_FRAMES).round().astype(int))
     )
+
+
+def test_the_chapters_charts_follow_the_hero():
+    """The first run sends the hero's chart and no chapter; the chapters come with a rerun
+    of their fragment, which the page's player asks for (a hidden button) once the hero
+    has painted."""
+    at = _open("en", unfold=False, charts=False)
+    assert [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")] == ["hero_chart"]
+    words = catalogue("en")
+    text = " ".join(m.value for m in at.markdown)
+    assert not any(words[c.text_keys[0]] in text for c in chapters.CHAPTERS)
+    at.button(key="sections_later_story_go").click().run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1 + len(chapters.CHAPTERS)
+    text = " ".join(m.value for m in at.markdown)
+    assert all(words[c.text_keys[0]] in text for c in chapters.CHAPTERS)
+    assert not at.button  # asked once: the button has gone

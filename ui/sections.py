@@ -96,7 +96,10 @@ PLAYER = r"""<script>
   // Returns a promise settled once the layout fits (never while the frames play).
   const fit = (plot, meta) => {
     if (!meta.narrow || !window.Plotly || !plot._fullLayout || !plot.clientWidth) return null;
-    if (playing(plot)) return null;
+    if (playing(plot)) {  // not in the middle of a frame: once the frames are over
+      setTimeout(() => fit(plot, meta), 400);
+      return null;
+    }
     const narrow = plot.clientWidth < meta.narrow_below;
     const stacked = (plot.layout.yaxis || {}).domain
       && plot.layout.yaxis.domain[0] === meta.narrow["yaxis.domain"][0];
@@ -113,19 +116,23 @@ PLAYER = r"""<script>
     return window.Plotly.react(plot, plot.data, layout).catch(() => {});
   };
   const guard = (plot, view, sizes) => {
-    let trans = plot._transitionData;
+    // Every animation state the plot has had: a redraw by Streamlit gives it a new one
+    // while a loop may still tick on the old.
+    const states = new Set();
     const watch = new MutationObserver(() => {
-      if (plot._transitionData) trans = plot._transitionData;
+      if (plot._transitionData) states.add(plot._transitionData);
       if (plot.isConnected && plot._fullLayout) return;
       watch.disconnect();
       view.disconnect();
       sizes.disconnect();
       plot.copyPlayer = null;
-      if (!trans) return;
-      window.cancelAnimationFrame(trans._animationRaf);
-      trans._animationRaf = null;
-      if (trans._frameQueue) trans._frameQueue.length = 0;
+      for (const trans of states) {
+        window.cancelAnimationFrame(trans._animationRaf);
+        trans._animationRaf = null;
+        if (trans._frameQueue) trans._frameQueue.length = 0;
+      }
     });
+    if (plot._transitionData) states.add(plot._transitionData);
     watch.observe(document.body, { childList: true, subtree: true });
   };
   const attach = (plot) => {
@@ -151,10 +158,42 @@ PLAYER = r"""<script>
       }
     }, { threshold: once ? 0.33 : 0.5 });
     guard(plot, view, sizes);
-    // Play only once the layout fits: a relayout in the middle of a frame breaks it.
-    if (meta.play) Promise.resolve(fitted).then(() => view.observe(plot));
+    // Play only once the layout fits (a relayout in the middle of a frame breaks it) and
+    // the lazy sections' charts have come (their arrival redraws the page's charts, which
+    // would leave the animation running on a state the plot no longer holds).
+    if (meta.play) Promise.all([fitted, settled()]).then(() => view.observe(plot));
   };
-  const scan = () => document.querySelectorAll(".js-plotly-plot").forEach(attach);
+  const settled = () => new Promise((resolve) => {
+    const until = performance.now() + SETTLE_MS;
+    const check = () => {
+      const waiting = document.querySelector('[class*="st-key-sections_later_"] button');
+      if (!waiting || performance.now() > until) resolve();
+      else setTimeout(check, 100);
+    };
+    check();
+  });
+  // Lazy sections: their charts are asked for once the page's first chart has painted,
+  // or after LATER_MS whatever happens (reduced motion hides the animation it waits for).
+  const started = performance.now();
+  const LATER_MS = 1500;
+  const SETTLE_MS = 4000;  // the longest a figure waits for the lazy charts before playing
+  // A click lost to a rerun of the whole page (the button is still there) is repeated.
+  let asked = -Infinity;
+  const later = () => {
+    const button = document.querySelector('[class*="st-key-sections_later_"] button');
+    if (!button || performance.now() - asked < LATER_MS) return;
+    const painted = [...document.querySelectorAll(".js-plotly-plot")]
+      .some((plot) => plot._fullLayout && plot.querySelector(".main-svg"));
+    if (!painted && performance.now() - started < LATER_MS) return;
+    asked = performance.now();
+    button.click();
+    setTimeout(later, LATER_MS + 50);
+  };
+  const scan = () => {
+    document.querySelectorAll(".js-plotly-plot").forEach(attach);
+    later();
+  };
+  setTimeout(scan, LATER_MS + 50);
   window.copyPlayer = scan;
   let pending = false;
   new MutationObserver(() => {
@@ -169,10 +208,43 @@ PLAYER = r"""<script>
 
 
 PLAYER_KEY = "page_player"
+LATER_KEY = "sections_later"  # the hidden button that asks for the lazy sections' charts
 _HIDE_PLAYER = (
     f".st-key-{PLAYER_KEY}, "
-    f'[data-testid="stLayoutWrapper"]:has(> .st-key-{PLAYER_KEY}) {{ display: none !important; }}'
+    f'[data-testid="stLayoutWrapper"]:has(> .st-key-{PLAYER_KEY}), '
+    f'[class*="st-key-{LATER_KEY}_"], '
+    f'[data-testid="stLayoutWrapper"]:has(> [class*="st-key-{LATER_KEY}_"]) '
+    "{ display: none !important; }"
 )
+
+
+def later_key(page: str) -> str:
+    """Session state: ``True`` once the page's lazy sections may send their charts."""
+    return f"_{LATER_KEY}_{page}"
+
+
+def _allow_charts(page: str) -> None:
+    st.session_state[later_key(page)] = True
+
+
+@st.fragment
+def _later(page: str, names: tuple[str, ...], probe: bool) -> None:
+    """Sections that wait: they come with a rerun of this fragment alone, which the
+    player asks for (a click on a hidden button) once the page's first chart has painted.
+    Sent with the page, six small charts held back the first one's paint by a second and
+    a half on a loaded machine; their texts are sent once, with their charts."""
+    ready = bool(st.session_state.get(later_key(page), False))
+    if ready:
+        for index, name in enumerate(names):
+            render(page, _REGISTRY[(page, name)], probe=probe and index == 0)
+        return
+    with st.container(key=f"{LATER_KEY}_{page}"):
+        st.button(
+            t("nav.charts_later"),
+            key=f"{LATER_KEY}_{page}_go",
+            on_click=_allow_charts,
+            args=(page,),
+        )
 
 
 def player() -> None:
@@ -222,9 +294,12 @@ def choices_of(page: str, section: Section) -> dict[str, Any]:
     return {control.name: _widget(page, section, control) for control in section.controls}
 
 
-def render(page: str, section: Section, *, heading: bool = True, probe: bool = True) -> None:
+def render(
+    page: str, section: Section, *, heading: bool = True, probe: bool = True, chart: bool = True
+) -> None:
     """One section: heading, paragraphs, widgets, figure, sentence, caption, link.
-    ``probe=False`` when the page has mounted the reduced-motion probe already."""
+    ``probe=False`` when the page has mounted the reduced-motion probe already;
+    ``chart=False`` leaves the figure out (``render_all(lazy=True)`` sends it later)."""
     register(page, (section,))
     if heading:
         st.subheader(t(section.heading_key), divider="gray")
@@ -233,8 +308,9 @@ def render(page: str, section: Section, *, heading: bool = True, probe: bool = T
             st.markdown(t(key))
     choices = choices_of(page, section)
     frozen = tuple(sorted(choices.items()))
-    figure = _figure(page, section.name, frozen, current_language())
-    present.chart(figure, key=f"{page}_{section.name}_chart", count=section.stills, probe=probe)
+    if chart:
+        figure = _figure(page, section.name, frozen, current_language())
+        present.chart(figure, key=f"{page}_{section.name}_chart", count=section.stills, probe=probe)
     sentence, small_print = _texts(page, section.name, frozen, current_language())
     if sentence:
         st.markdown(sentence)
@@ -252,15 +328,24 @@ def render(page: str, section: Section, *, heading: bool = True, probe: bool = T
 
 
 def render_all(
-    page: str, sections: Sequence[Section], *, with_player: bool = True, probe: bool = True
+    page: str,
+    sections: Sequence[Section],
+    *,
+    with_player: bool = True,
+    probe: bool = True,
+    lazy: bool = False,
 ) -> None:
     """Every section in order, then the player if one of them plays in view. A page that
     has called ``player()`` already (once a run) says ``with_player=False``; one whose own
     chart mounted the reduced-motion probe says ``probe=False`` (else the first section's
-    chart mounts it: one a page is enough)."""
+    chart mounts it: one a page is enough). ``lazy``: the sections' texts now, their
+    charts once the page's first chart has painted (see ``_later``)."""
     register(page, sections)
-    for index, section in enumerate(sections):
-        render(page, section, probe=probe and index == 0)
+    if lazy:
+        _later(page, tuple(section.name for section in sections), probe)
+    else:
+        for index, section in enumerate(sections):
+            render(page, section, probe=probe and index == 0)
     if with_player and any(section.autoplay for section in sections):
         player()
 
