@@ -11,7 +11,7 @@ import streamlit as st
 from lib import chapters, mould
 from lib.engine import Scenario, default_replicas, simulate
 from lib.figures.hero import hero_figure
-from lib.i18n import current_language, fmt_int, fmt_percent, t
+from lib.i18n import current_language, fmt_int, fmt_percent, plotly_separators, t
 from lib.sources import get_source
 from ui import chrome, present, sections, state
 from ui.widgets import widget
@@ -88,10 +88,10 @@ def figure(values: dict, language: str):
             "value_axis",
             "density_axis",
             "bar_hover",
-            "separators",
             "slider_prefix",
         )
     }
+    labels["separators"] = plotly_separators()
     return hero_figure(
         data["pictures"],
         data["bin_edges"],

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from lib import digits, theory, words
 from lib.engine import Run, Scenario, simulate
 from lib.figures.theme import PALETTE
-from lib.i18n import current_language, fmt_int, fmt_percent, t
+from lib.i18n import current_language, fmt_int, fmt_percent, plotly_separators, t
 from lib.sections import Link, Section
 
 # The hero's picture: many points and a fine mould, so the medal stays recognisable for
@@ -85,7 +85,7 @@ def _labels(x_axis: str, y_axis: str):
         slider_prefix=t("story.slider_prefix"),
         play=t("story.play"),
         pause=t("story.pause"),
-        separators=t("story.separators"),
+        separators=plotly_separators(),
     )
 
 
