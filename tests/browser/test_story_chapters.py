@@ -48,10 +48,12 @@ def test_the_whole_hero_is_on_the_first_screen(app_url, browser, width, height, 
         wait_for_app(tab)
         narrow = width < NARROW_BELOW + 40
         settled = f"g && g.stacked === {str(narrow).lower()}"
-        tab.wait_for_function(
-            f"(() => {{ const g = ({GEOMETRY})(); return {settled}; }})()", timeout=30_000
-        )
-        box = tab.evaluate(GEOMETRY)
+        # One snapshot: the geometry that satisfied the wait (Plotly redraws the picture's
+        # <image> on a relayout, so a second read may fall between two draws).
+        box = tab.wait_for_function(
+            f"(() => {{ const g = ({GEOMETRY})(); return {settled} ? g : null; }})()",
+            timeout=30_000,
+        ).json_value()
         heading = tab.locator("[data-testid='stMain'] h1").first.inner_text()
     finally:
         context.close()
