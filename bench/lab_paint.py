@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.story_paint import serve_reference  # noqa: E402
 from tests.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_FLAGS,
@@ -33,11 +33,6 @@ from tests.conftest import (  # noqa: E402
 )
 
 GOAL = 1.25
-REFERENCE = """import plotly.graph_objects as go
-import streamlit as st
-
-st.plotly_chart(go.Figure(go.Bar(x=["a"], y=[1])))
-"""
 
 # Records, in the page itself, the first animation frame in which the page's first chart
 # element has arrived from the server, and the first in which its SVG holds a drawn trace
@@ -54,23 +49,6 @@ PROBE = """
   requestAnimationFrame(tick);
 })();
 """
-
-
-def serve_reference(port: int, folder: Path) -> subprocess.Popen:
-    """The one-bar page, served with the app's config (theme, toolbar): only the page
-    differs."""
-    script = folder / "one_bar.py"
-    script.write_text(REFERENCE, encoding="utf-8")
-    (folder / ".streamlit").mkdir(exist_ok=True)
-    (folder / ".streamlit" / "config.toml").write_text(
-        (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    command = [sys.executable, "-m", "streamlit", "run", str(script)]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    command += ["--server.headless", "true"]
-    return subprocess.Popen(
-        command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
 
 
 def paint_time(browser, url: str) -> tuple[float, float]:
