@@ -48,11 +48,19 @@ def test_the_whole_hero_is_on_the_first_screen(app_url, browser, width, height, 
         wait_for_app(tab)
         narrow = width < NARROW_BELOW + 40
         settled = f"g && g.stacked === {str(narrow).lower()}"
-        # One snapshot: the geometry that satisfied the wait (Plotly redraws the picture's
-        # <image> on a relayout, so a second read may fall between two draws).
+        # The geometry once settled and unchanged over two polls a quarter second apart
+        # (the player restacks the hero with a relayout, which redraws the picture's
+        # <image>: a read in between finds no picture, or its old size).
         box = tab.wait_for_function(
-            f"(() => {{ const g = ({GEOMETRY})(); return {settled} ? g : null; }})()",
+            f"""(() => {{
+              const g = ({GEOMETRY})();
+              const seen = JSON.stringify(g);
+              const steady = {settled} && seen === window.__heroGeometry;
+              window.__heroGeometry = seen;
+              return steady ? g : null;
+            }})()""",
             timeout=30_000,
+            polling=250,
         ).json_value()
         heading = tab.locator("[data-testid='stMain'] h1").first.inner_text()
     finally:
