@@ -9,7 +9,7 @@ Source variance σ²₀ = 1 throughout (the engine's sources are standardised).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import polygamma
@@ -184,23 +184,30 @@ def _row_variance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return variance, np.sqrt(np.maximum(fourth - variance**2, 0.0) / values.shape[1])
 
 
+def gaussian_chain(samples: int, generations: int, replicas: int, seed: int, **changes):
+    """A bell curve refitted every generation (maximum likelihood unless ``changes`` say
+    otherwise) to data drawn from N(0, 1): the run the readers' demos, the remedies and the
+    maths page's checks are made of."""
+    from lib.engine import Scenario, simulate  # the engine is heavy; import on use
+
+    scenario = Scenario(
+        source="normal",
+        model="gaussian",
+        samples=samples,
+        generations=generations,
+        replicas=replicas,
+        seed=seed,
+    )
+    return simulate(replace(scenario, **changes))
+
+
 def theory_check(samples: int, generations: int, estimator: str, seed: int = 1) -> Check:
     """Run the Gaussian loop and the one-generation resampling loop, then set every
     simulated figure (with its standard error) against its closed form."""
     from lib.engine import Scenario, simulate  # the engine is heavy; import on use
 
     replicas = check_replicas(generations)
-    run = simulate(
-        Scenario(
-            source="normal",
-            model="gaussian",
-            estimator=estimator,
-            samples=samples,
-            generations=generations,
-            replicas=replicas,
-            seed=seed,
-        )
-    )
+    run = gaussian_chain(samples, generations, replicas, seed, estimator=estimator)
     variance = run.model_std**2  # (generations + 1, replicas)
     n = np.arange(generations + 1)
     drift, drift_se = _row_variance(run.model_mean)

@@ -83,18 +83,14 @@ def gaussian_run(
     seed: int = SEED,
 ) -> Run:
     """A bell curve refitted every generation to data drawn from N(0, 1)."""
-    return simulate(
-        Scenario(
-            source="normal",
-            model="gaussian",
-            estimator=estimator,
-            samples=samples,
-            generations=generations,
-            real_fraction=real_fraction,
-            regime=regime,
-            replicas=replicas,
-            seed=seed,
-        )
+    return demos.gaussian_chain(
+        samples,
+        generations,
+        replicas,
+        seed,
+        real_fraction=real_fraction,
+        regime=regime,
+        estimator=estimator,
     )
 
 

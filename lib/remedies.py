@@ -38,18 +38,7 @@ PI2_6 = math.pi**2 / 6
 
 
 def _run(samples: int, generations: int, replicas: int, **changes) -> Run:
-    return simulate(
-        Scenario(
-            source="normal",
-            model="gaussian",
-            estimator="mle",
-            samples=samples,
-            generations=generations,
-            replicas=replicas,
-            seed=SEED,
-            **changes,
-        )
-    )
+    return demos.gaussian_chain(samples, generations, replicas, SEED, **changes)
 
 
 def mean_and_se(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
