@@ -19,7 +19,7 @@ from lib.figures.histogram import frame_generations, histogram_figure, y_ceiling
 from lib.figures.measures import MeasureLines, measure_figure
 from lib.i18n import current_language, fmt_int, plotly_separators, t
 from lib.params import MAX_GENERATIONS_BY_MODEL, PAGE_PARAMS, weight_reason
-from ui import accessible, chrome, present, share, state
+from ui import accessible, chrome, present, sections, share, state, style
 from ui.widgets import widget
 
 PAGE = "lab"
@@ -113,13 +113,6 @@ def scenario_of(values: dict) -> Scenario:
 
 
 def main_chart(view: summary.LabView) -> object:
-    step = view.generations / max(1, len(view.frame_generations) - 1)
-    sampled = len(view.frame_generations) < view.generations + 1
-    slider = (
-        t("lab.chart.slider_sampled", step=fmt_int(round(step)))
-        if sampled
-        else t("lab.chart.slider")
-    )
     titles = [
         t("lab.chart.frame_title", generation=fmt_int(g), spread=summary.share(s))
         for g, s in zip(view.frame_generations, view.frame_spread, strict=True)
@@ -136,7 +129,7 @@ def main_chart(view: summary.LabView) -> object:
         view.density_x,
         view.density_y,
         y_max=y_ceiling(view.heights, float(np.max(view.density_y))),
-        labels={**labels, "slider": slider},
+        labels={**labels, "slider": t("lab.chart.slider")},
         separators=plotly_separators(),
     )
 
@@ -203,9 +196,9 @@ def table_columns(view: summary.LabView) -> dict[str, np.ndarray]:
     }
 
 
-def draw_chart(scenario: Scenario):
-    """The histogram of the run shown, its sentence and table, its notes and downloads;
-    returns the view and the measures' figures for the section below."""
+def draw_chart(scenario: Scenario) -> tuple[summary.LabView, object, list, str, dict]:
+    """The histogram of the run shown and its sentence (with the table, folded); returns
+    the view, the histogram, the measures' figures, the sentence and the table's columns."""
     view = load_view(scenario)
     figure, measure_figures = figures(scenario, current_language(), view)
     present.chart(figure, key="lab_histogram")
@@ -218,37 +211,10 @@ def draw_chart(scenario: Scenario):
     )
     columns = table_columns(view)
     accessible.describe(f"**{sentence}**", columns, key="lab_histogram")
-    if chrome.shows("prose"):
-        notes = [
-            t("lab.chart.shown", seed=fmt_int(scenario.seed))
-            if view.replicas > 1
-            else t("lab.chart.shown_single", seed=fmt_int(scenario.seed))
-        ]
-        if len(view.frame_generations) < view.generations + 1:
-            notes.append(
-                t(
-                    "lab.chart.sampled",
-                    generations=fmt_int(view.generations),
-                    step=fmt_int(round(view.generations / (len(view.frame_generations) - 1))),
-                )
-            )
-        st.caption(" ".join(notes))
-    if chrome.shows("export"):
-        share.downloads(figure, columns, name="lab", title=t("lab.title"), caption=sentence)
-    return view, measure_figures
+    return view, figure, measure_figures, sentence, columns
 
 
-# -- the page --------------------------------------------------------------------------
-
-values = chrome.start_page(PAGE)
-st.title(t("lab.title"))
-if chrome.shows("prose"):
-    st.markdown(t("lab.intro"))
-
-# Embedded or projected, the knobs are hidden (the registry's widgets by their keys, see
-# ui/style.py) and the buttons and notes that go with them are not drawn at all.
-knobs = chrome.shows("controls")
-if knobs:
+def draw_presets() -> None:
     st.markdown(f"**{t('lab.presets.heading')}**")
     # A row that wraps: each label whole, on a phone one or two a line.
     with st.container(horizontal=True, key="lab_presets"):
@@ -261,62 +227,72 @@ if knobs:
                 args=(name,),
             )
 
-# Side by side on a wide screen, one under the other on a phone; embedded or projected,
-# the (hidden) knobs take no column of their own.
-if knobs:
-    controls, charts = st.columns([1, 2.4], gap="large")
-else:
-    controls, charts = st.container(), st.container()
-# The chart goes before the knobs: its values are settled (``start_page``) and the
-# widgets only show them. The browser then asks for plotly.js with the first messages
-# of the page, not after every widget's code (bench/lab_paint.py).
-scenario = scenario_of(values)
-with charts:
-    view, measure_figures = draw_chart(scenario)
-with controls:
-    if knobs:
-        st.subheader(t("lab.controls"))
+
+def draw_notes(scenario: Scenario, view: summary.LabView) -> None:
+    """Which run the bars show, and which generations have a frame."""
+    notes = [
+        t("lab.chart.shown", seed=fmt_int(scenario.seed))
+        if view.replicas > 1
+        else t("lab.chart.shown_single", seed=fmt_int(scenario.seed))
+    ]
+    if len(view.frame_generations) < view.generations + 1:
+        notes.append(
+            t(
+                "lab.chart.sampled",
+                generations=fmt_int(view.generations),
+                step=fmt_int(round(view.generations / (len(view.frame_generations) - 1))),
+            )
+        )
+    st.caption(" ".join(notes))
+
+
+def draw_knobs(values: dict) -> None:
+    st.subheader(t("lab.controls"))
     widget(PAGE, "source")
     widget(PAGE, "model")
     widget(PAGE, "estimator", disabled=values["model"] != "gaussian")
-    if knobs and values["model"] != "gaussian":
+    if values["model"] != "gaussian":
         st.caption(t("lab.estimator_off"))
     widget(PAGE, "samples")
     widget(PAGE, "generations")
     cap = MAX_GENERATIONS_BY_MODEL[values["model"]]
-    if knobs and cap < PAGE_PARAMS[PAGE]["generations"].high:
+    if cap < PAGE_PARAMS[PAGE]["generations"].high:
         st.caption(t("notice.model_cap", name=t("param.generations.label"), value=fmt_int(cap)))
     widget(PAGE, "real_fraction")
     widget(PAGE, "regime")
     widget(PAGE, "temperature")
     widget(PAGE, "seed")
-    if knobs:
-        st.button(
-            t("lab.new_seed"),
-            key="new_seed",
-            help=t("lab.new_seed_help"),
-            on_click=_new_seed,
-            icon=":material/casino:",
-        )
-    # The remedies (issue 15), folded: a weight on the real data and curation. Embedded
-    # or projected, the knobs are hidden by their keys like the others.
-    changed = values["real_weight"] is not None or values["curation"] > 0
-    advanced = (
-        st.expander(t("param.advanced.label"), expanded=changed, key="lab_advanced")
-        if knobs
-        else st.container()
+    st.button(
+        t("lab.new_seed"),
+        key="new_seed",
+        help=t("lab.new_seed_help"),
+        on_click=_new_seed,
+        icon=":material/casino:",
     )
-    with advanced:
+    # The remedies (issue 15), folded: a weight on the real data and curation.
+    changed = values["real_weight"] is not None or values["curation"] > 0
+    with st.expander(t("param.advanced.label"), expanded=changed, key="lab_advanced"):
         weight_off = weight_reason({**values, "real_weight": 0.5}) is not None
         widget(PAGE, "real_weight", disabled=weight_off)
-        if knobs and weight_off:
+        if weight_off:
             st.caption(t("param.real_weight.off"))
         widget(PAGE, "curation")
-state.sync_url(PAGE, values)
 
-# Embedded or projected, the measures are not drawn at all: a reader of an article gets
-# the chart alone, and the page sends less.
-if chrome.shows("measures"):
+
+def draw_hidden_knobs() -> None:
+    """Embedded or projected: the knobs are drawn but hidden by their keys (ui/style.py),
+    so that their values stay in the URL; the buttons and notes are not drawn at all."""
+    for key in SCENARIO_KEYS:
+        widget(PAGE, key)
+
+
+def keep_knob_values(values: dict) -> None:
+    """A widget that is not drawn loses its state at the end of the run: keep the values."""
+    for key in SCENARIO_KEYS:
+        st.session_state[key] = values[key]
+
+
+def draw_measures(view: summary.LabView, measure_figures: list) -> None:
     with chrome.section("measures"):
         st.subheader(t("lab.measures.heading"))
         explain = [
@@ -330,6 +306,58 @@ if chrome.shows("measures"):
             explain.append(t("lab.measures.spread_mean"))
         st.caption(" ".join(explain))
         for column, chart, name in zip(st.columns(3), measure_figures, MEASURES, strict=True):
-            column.plotly_chart(chart, key=f"lab_{name}", config={"displaylogo": False})
+            present.plot(chart, container=column, key=f"lab_{name}", config={"displaylogo": False})
         st.caption(t("lab.measures.defs"))
-chrome.walk("lab")
+
+
+# -- the page --------------------------------------------------------------------------
+
+# A visitor's first view of the Lab sends the histogram first and the rest (the presets,
+# the knobs, the notes and downloads, the measures, the share panel) once the browser has
+# painted it: sent together, their code and layout held the chart's first paint back by
+# half a second (bench/lab_paint.py).
+values = chrome.start_page(PAGE, holds_back=sections.holds_back)
+later = sections.holds_back(PAGE)
+if not later:
+    sections.allow_later(PAGE)  # drawn whole once, the page stays whole in this session
+st.title(t("lab.title"))
+if chrome.shows("prose"):
+    st.markdown(t("lab.intro"))
+
+# Side by side on a wide screen; on a phone the chart's column comes first (ui/style.py).
+# Embedded or projected, the (hidden) knobs take no column of their own.
+knobs = chrome.shows("controls")
+if knobs:
+    controls, charts = st.columns([1, 2.4], gap="large")
+else:
+    controls, charts = st.container(), st.container()
+# The chart goes before the knobs: its values are settled (``start_page``) and the
+# widgets only show them.
+scenario = scenario_of(values)
+with charts, st.container(key=style.CHART_FIRST_KEY):
+    view, figure, measure_figures, sentence, columns = draw_chart(scenario)
+    sections.player()
+    if later:
+        sections.ask_later(PAGE)
+    else:
+        if knobs:
+            draw_presets()
+        if chrome.shows("prose"):
+            draw_notes(scenario, view)
+        if chrome.shows("export"):
+            share.downloads(figure, columns, name="lab", title=t("lab.title"), caption=sentence)
+with controls:
+    if later:
+        keep_knob_values(values)
+    elif knobs:
+        draw_knobs(values)
+    else:
+        draw_hidden_knobs()
+state.sync_url(PAGE, values)
+
+# Embedded or projected, the measures are not drawn at all: a reader of an article gets
+# the chart alone, and the page sends less.
+if not later:
+    if chrome.shows("measures"):
+        draw_measures(view, measure_figures)
+    chrome.walk("lab")

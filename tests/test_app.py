@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.i18n import catalogue
-from tests.conftest import ROOT
+from tests.conftest import ROOT, painted
 from ui.chrome import PAGES
 
 APP = ROOT / "app.py"
@@ -54,6 +54,7 @@ def _open(script: str, lang: str) -> AppTest:
     at.run()
     at.switch_page(script)
     at.run()
+    painted(at)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -28,7 +28,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import params as registry
 from lib.i18n import t, use_language
-from tests.conftest import ROOT, wait_for_app
+from tests.conftest import ROOT, painted, wait_for_app
 from ui import chrome
 
 APP = str(ROOT / "app.py")
@@ -142,7 +142,7 @@ def _run(script: str, query: dict) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    return at
+    return painted(at)
 
 
 def _check(at: AppTest, page: str, query: dict) -> list[str]:

@@ -11,7 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from lib import params, presets, summary
 from lib.engine import Scenario, default_replicas, simulate
+from lib.figures import small_multiples
 from lib.figures.histogram import (
+    LABELLED_STEPS,
     MAX_FRAMES,
     MAX_ZOOM,
     frame_generations,
@@ -20,7 +22,7 @@ from lib.figures.histogram import (
 )
 from lib.figures.measures import MeasureLines, measure_figure
 from lib.i18n import catalogue, t, use_language
-from tests.conftest import ROOT
+from tests.conftest import ROOT, painted
 
 APP = ROOT / "app.py"
 NBSP = "\u00a0"
@@ -110,8 +112,27 @@ def test_the_axes_are_fixed_and_the_slider_has_one_step_a_frame():
     assert layout.xaxis.fixedrange and layout.yaxis.fixedrange
     steps = layout.sliders[0].steps
     assert [s.args[0][0] for s in steps] == [str(g) for g in range(40)]
-    assert layout.sliders[0].currentvalue.prefix == "Generation "
     assert layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
+
+
+def test_a_long_slider_is_named_by_the_frame_title_alone():
+    """Past LABELLED_STEPS frames no step is labelled and there is no current-value line
+    (plotly.js measured both for every step before the first paint): each frame's title
+    names its generation. A short slider labels its steps and its current value."""
+    short, _, _ = _histogram(frames=LABELLED_STEPS)
+    assert [s.label for s in short.layout.sliders[0].steps] == [
+        str(g) for g in range(LABELLED_STEPS)
+    ]
+    assert short.layout.sliders[0].currentvalue.prefix == "Generation "
+    long, _, _ = _histogram(frames=LABELLED_STEPS + 1)
+    assert {s.label for s in long.layout.sliders[0].steps} == {""}
+    assert long.layout.sliders[0].currentvalue.visible is False
+    assert [f.layout.title.text for f in long.frames] == [
+        f"Generation {g}" for g in range(LABELLED_STEPS + 1)
+    ]
+    # The projector's "Generation n / last" and the still pictures' titles still read
+    # each frame's generation.
+    assert small_multiples.frame_labels(long) == [str(g) for g in range(LABELLED_STEPS + 1)]
 
 
 # -- the measures ----------------------------------------------------------------------
@@ -323,6 +344,7 @@ def _lab(lang: str = "en", **query: str) -> AppTest:
         at.query_params[key] = value
     at.switch_page("app_pages/lab.py")  # straight to /lab, as a shared link arrives
     at.run()
+    painted(at)  # the browser asks for the rest once the chart has painted
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -426,6 +448,41 @@ def test_a_long_mixture_run_is_capped_and_said_so(english):
     assert _query(at)["generations"] == str(cap)
     frames = _main_chart(at)["frames"]
     assert len(frames) == MAX_FRAMES and frames[-1]["name"] == str(cap)  # evenly skipped
+
+
+def test_a_first_view_sends_the_chart_first_and_the_rest_when_asked(english):
+    """The first run sends the title, the histogram and its sentence, and the hidden
+    button the browser's player clicks once the chart has painted; the second run brings
+    the knobs, the presets, the notes and downloads, the measures, the share panel and the
+    way through, with the same histogram (tests/browser/test_lab.py checks the browser)."""
+    use_language("en")
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"lang": "en", "generations": "12", "seed": "3"})
+    at.switch_page("app_pages/lab.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    first = _main_chart(at)
+    assert {c.key for c in at.get("plotly_chart")} == {"lab_histogram"}
+    assert [b.key for b in at.button] == ["sections_later_lab_go"]
+    assert not at.select_slider and not at.selectbox and not at.get("popover")
+    assert _query(at) == {"lang": "en", "generations": "12", "seed": "3"}
+
+    at.button(key="sections_later_lab_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _main_chart(at) == first
+    assert {c.key for c in at.get("plotly_chart")} == {
+        "lab_histogram",
+        "lab_spread",
+        "lab_tails",
+        "lab_distance",
+    }
+    assert at.select_slider(key="generations").value == 12 and at.slider(key="seed").value == 3
+    assert len([b for b in at.button if str(b.key).startswith("preset_")]) == len(presets.PRESETS)
+    assert at.get("popover") and "sections_later_lab_go" not in [b.key for b in at.button]
+    # Whole once, whole after: a knob turned reruns the whole page.
+    at.select_slider(key="generations").set_value(13).run()
+    assert len(_main_chart(at)["frames"]) == 14 and at.select_slider(key="samples")
+    assert _query(at)["generations"] == "13"
 
 
 def test_the_classroom_view_keeps_the_chart_and_drops_the_rest(english):

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import export, i18n, params
-from tests.conftest import ROOT
+from tests.conftest import ROOT, painted
 from ui import widgets
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -117,6 +117,7 @@ def _open(page: str, lang: str, **query: str) -> AppTest:
         at.query_params[key] = value
     at.switch_page(page)
     at.run()
+    painted(at)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from lib import params
 from lib.i18n import catalogue
+from tests.conftest import painted
 
 PAGES = sorted(params.PAGE_PARAMS)
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -216,6 +217,7 @@ def test_the_laboratory_shows_the_remedies_in_a_folded_group(lang):
         at.query_params[key] = value
     at.switch_page("app_pages/lab.py")
     at.run()
+    painted(at)
     assert not at.exception, [e.value for e in at.exception]
     assert t("param.advanced.label") in [e.label for e in at.expander]
     assert at.toggle(key="real_weight_by_hand").value is True

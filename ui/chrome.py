@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -182,15 +183,21 @@ def report_height() -> None:
     st.html(script, unsafe_allow_javascript=True)
 
 
-def start_page(page: str) -> dict[str, Any]:
+def start_page(page: str, *, holds_back: Callable[[str], bool] | None = None) -> dict[str, Any]:
     """What every page does first: settle the language, read and validate its parameters,
     say which URL values were replaced. Returns the page's parameters.
+
+    ``holds_back(page)``, asked once the parameters are read: whether this run sends the
+    page's first chart before anything else and the rest in a second run
+    (``ui.sections.holds_back``); the share panel then keeps its place, empty, so that
+    the elements before the chart stay where they are when it comes.
 
     The router has settled the view already; doing it again here keeps a page runnable
     on its own (AppTest's ``switch_page`` runs the page script without the router).
     """
     use_language(resolve_view())
     values = state.page_params(page)
+    later = holds_back is not None and holds_back(page)
     controls = [key for key in registry.PAGE_PARAMS[page] if key not in _VIEW_KEYS]
     style.inject(
         style.stylesheet(
@@ -208,7 +215,9 @@ def start_page(page: str) -> dict[str, Any]:
     path = next(p for name, _, p, _ in PAGES if name == page)
     paths = [p for _, _, p, _ in PAGES]
     if shows("share"):
-        share.panel(page, values, path, paths)
+        with st.container(key=style.SHARE_KEY):
+            if not later:
+                share.panel(page, values, path, paths)
     if state.view_value("embed"):
         share.full_view_link(page, values, path, paths)
     return values

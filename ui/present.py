@@ -103,14 +103,32 @@ def stage(fig: go.Figure, *, key: str) -> go.Figure:
     return staged
 
 
-# The still grid of each figure the pages' ``cache_resource`` hands out, so that a cached
-# rerun does not rebuild it (it was half of such a rerun's time). Keyed on the figure's
-# identity; an entry dies with its figure (figures are unhashable, hence the weak ref).
-_STILLS: dict[tuple[int, int, str], tuple[weakref.ref, go.Figure]] = {}
-_STILLS_LOCK = threading.Lock()
+class _PerFigure:
+    """Values derived from a figure and kept while it lives: the pages' ``cache_resource``
+    hands out the same figure objects run after run. Keyed on the figure's identity (figures
+    are unhashable), checked against a weak reference (an id is reused once an object dies).
+    """
+
+    def __init__(self, build):
+        self._build = build
+        self._entries: dict[tuple, tuple[weakref.ref, object]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, fig: go.Figure, *key):
+        entry = (id(fig), *key)
+        with self._lock:
+            known = self._entries.get(entry)
+        if known is not None and known[0]() is fig:
+            return known[1]
+        value = self._build(fig, *key)
+        with self._lock:
+            for stale in [k for k, (ref, _) in self._entries.items() if ref() is None]:
+                del self._entries[stale]
+            self._entries[entry] = (weakref.ref(fig), value)
+        return value
 
 
-def _build_still(fig: go.Figure, count: int) -> go.Figure:
+def _build_still(fig: go.Figure, count: int, language: str) -> go.Figure:
     chosen = small_multiples.key_generations(len(fig.frames) - 1, count)
     labels = small_multiples.frame_labels(fig)
     return small_multiples.from_animation(
@@ -118,18 +136,38 @@ def _build_still(fig: go.Figure, count: int) -> go.Figure:
     )
 
 
+# The still grid of a figure, built once (it was half of a cached rerun's time).
+_stills = _PerFigure(_build_still)
+
+
 def _still(fig: go.Figure, count: int) -> go.Figure:
-    key = (id(fig), count, current_language())
-    with _STILLS_LOCK:
-        known = _STILLS.get(key)
-    if known is not None and known[0]() is fig:
-        return known[1]
-    still = _build_still(fig, count)
-    with _STILLS_LOCK:
-        for stale in [k for k, (ref, _) in _STILLS.items() if ref() is None]:
-            del _STILLS[stale]
-        _STILLS[key] = (weakref.ref(fig), still)
-    return still
+    return _stills(fig, count, current_language())
+
+
+class _SentFigure(go.Figure):
+    """A figure as ``st.plotly_chart`` takes it, its dict form computed once.
+
+    Streamlit turns every figure it is handed into a dict with ``to_dict``, which deep-copies
+    every list and then visits every number (plotly's pass for binary arrays): most of the
+    server's time for a cached view. The figures the pages draw are not changed once drawn
+    (``stage`` and the still grid are new figures), so that dict can be kept with them.
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+_sent = _PerFigure(lambda fig: _SentFigure(fig.to_dict()))
+
+
+def plot(fig: go.Figure, *, container=st, **kwargs) -> None:
+    """``st.plotly_chart(fig, **kwargs)`` in ``container``, for a figure that is not changed
+    after it is drawn: a cached figure costs the server its conversion once."""
+    container.plotly_chart(_sent(fig), **kwargs)
 
 
 # Reports the system's reduced-motion preference to the server, and again if it changes,
@@ -177,9 +215,10 @@ def chart(fig: go.Figure, *, key: str, count: int = 6, probe: bool = True) -> No
     the "still pictures are coming" note to that first one.
     """
     if not fig.frames:
-        st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
+        plot(fig, width="stretch", key=key, config=CHART_CONFIG)
         return
     if active():
+        # a new figure each step: nothing to keep
         st.plotly_chart(stage(fig, key=key), width="stretch", key=key, config=CHART_CONFIG)
         return
     _motion_or_still(fig, key=key, count=count, first=probe)
@@ -194,16 +233,16 @@ def _motion_or_still(fig: go.Figure, *, key: str, count: int, first: bool = True
     if st.session_state.get(LESS_MOTION, False):
         with st.container(key=f"{style.STILL_VIEW}_{key}"):
             st.caption(t("present.still_auto"))
-            st.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
+            plot(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
         return
     # The chart first, the switch under it (above, it pushed every chart down a line): a
     # click on the switch reruns the page with its new value already in the session.
     switch = f"{style.STILL_KEY}_{key}"
     if st.session_state.get(switch, False):
-        st.plotly_chart(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
+        plot(_still(fig, count), width="stretch", key=key, config=CHART_CONFIG)
     else:
         with st.container(key=f"{style.MOTION_VIEW}_{key}"):
-            st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
+            plot(fig, width="stretch", key=key, config=CHART_CONFIG)
         # What a visitor who asked for less motion sees for the moment it takes their
         # browser to say so (the stylesheet shows it to them only); once a page, with the
         # probe (``first``): the charts further down are out of sight by then.

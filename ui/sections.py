@@ -223,8 +223,35 @@ def later_key(page: str) -> str:
     return f"_{LATER_KEY}_{page}"
 
 
-def _allow_charts(page: str) -> None:
+def allow_later(page: str) -> None:
+    """Let what ``page`` holds back come, in this run and the next."""
     st.session_state[later_key(page)] = True
+
+
+def ready(page: str) -> bool:
+    """Whether what ``page`` holds back until its first chart has painted may come now."""
+    return bool(st.session_state.get(later_key(page), False))
+
+
+def holds_back(page: str) -> bool:
+    """Whether this run of ``page`` sends its first chart alone, the rest once it has
+    painted (``ask_later``). Not once the rest has come (the session remembers it), not on
+    the projector (no player there to ask), not for a browser that reconnected to a new
+    server (its widgets bring their values, and must be drawn to take them)."""
+    return not (ready(page) or present.active() or state.reconnected())
+
+
+def ask_later(page: str) -> None:
+    """The hidden button the player clicks once the page's first chart has painted (or
+    after ``LATER_MS``); its click makes ``ready(page)`` true and reruns the script it is
+    in: a fragment, or the whole page. Needs ``player()`` on the page."""
+    with st.container(key=f"{LATER_KEY}_{page}"):
+        st.button(
+            t("nav.charts_later"),
+            key=f"{LATER_KEY}_{page}_go",
+            on_click=allow_later,
+            args=(page,),
+        )
 
 
 @st.fragment
@@ -233,18 +260,11 @@ def _later(page: str, names: tuple[str, ...], probe: bool) -> None:
     player asks for (a click on a hidden button) once the page's first chart has painted.
     Sent with the page, six small charts held back the first one's paint by a second and
     a half on a loaded machine; their texts are sent once, with their charts."""
-    ready = bool(st.session_state.get(later_key(page), False))
-    if ready:
-        for index, name in enumerate(names):
-            render(page, _REGISTRY[(page, name)], probe=probe and index == 0)
+    if not ready(page):
+        ask_later(page)
         return
-    with st.container(key=f"{LATER_KEY}_{page}"):
-        st.button(
-            t("nav.charts_later"),
-            key=f"{LATER_KEY}_{page}_go",
-            on_click=_allow_charts,
-            args=(page,),
-        )
+    for index, name in enumerate(names):
+        render(page, _REGISTRY[(page, name)], probe=probe and index == 0)
 
 
 def player() -> None:

@@ -132,13 +132,11 @@ def addresses(
 
 def panel(page: str, values: Mapping[str, Any], page_path: str, page_paths: Sequence[str]):
     """The "Share" popover: the view's address, the responsive snippet, the fixed-height
-    fallback, and one line saying which to use."""
+    fallback, and one line saying which to use. Drawn in the container the chrome keys
+    ``style.SHARE_KEY``."""
     urls = addresses(page, values, page_path, page_paths)
     title = t("share.iframe_title", page=t(f"nav.{page}"))
-    with (
-        st.container(key=style.SHARE_KEY),
-        st.popover(t("share.button"), icon=":material/share:", help=t("share.help")),
-    ):
+    with st.popover(t("share.button"), icon=":material/share:", help=t("share.help")):
         # Plain text, no syntax colours: the highlighter's blues, greens and oranges read
         # below 4.5:1 on the code background (WCAG AA), and a snippet is for copying.
         st.caption(t("share.link"))

@@ -74,6 +74,12 @@ def _sent_by_reconnected_browser() -> set[str]:
     return {key for key in registry.REGISTRY if any(wid.endswith(f"-{key}") for wid in states)}
 
 
+def reconnected() -> bool:
+    """Whether this run's session was started by a browser that reconnected to a new
+    server, carrying its widgets' values: they take them only once they are drawn."""
+    return bool(st.session_state.get(_RERUN, False))
+
+
 def notices() -> list[registry.Notice]:
     return st.session_state.get(_NOTICES, [])
 

@@ -26,6 +26,7 @@ STILL_VIEW = "still_view"  # the still grid, shown only then
 MOTION_PROBE = "motion_probe"  # reports the reduced-motion preference; never shown
 PRESENT_KEY = "present_controls"
 GENERATION_KEY = "present_generation"
+CHART_FIRST_KEY = "chart_first"  # on a phone, the column holding it comes before the others
 
 
 def group_key(group: str) -> str:
@@ -70,6 +71,9 @@ BASE = """
 [class*="st-key-motion_probe_"],
 [data-testid="stLayoutWrapper"]:has(> [class*="st-key-motion_probe_"]) {
   display: none !important; }
+/* A phone stacks a page's columns: the chart's own comes first, its knobs under it. */
+@media (max-width: 640px) {
+  [data-testid="stColumn"]:has(.st-key-chart_first) { order: -1; } }
 /* The share panel is drawn first but shown last (flex order of the page's column). */
 .st-key-share_panel, [data-testid="stLayoutWrapper"]:has(> .st-key-share_panel) {
   order: 9998; }

@@ -120,14 +120,11 @@ def traces_at(fig: go.Figure, index: int) -> list[dict]:
 
 
 def frame_labels(fig: go.Figure) -> list[str]:
-    """The slider's label of each frame (else the frame's name)."""
+    """The slider's label of each frame (else, unlabelled, the frame's name)."""
     names = [str(frame.name) for frame in fig.frames]
     sliders = fig.layout.sliders
     if sliders and sliders[0].steps and len(sliders[0].steps) == len(names):
-        return [
-            str(step.label if step.label is not None else name)
-            for step, name in zip(sliders[0].steps, names, strict=True)
-        ]
+        return [str(step.label or name) for step, name in zip(sliders[0].steps, names, strict=True)]
     return names
 
 

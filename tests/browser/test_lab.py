@@ -1,6 +1,6 @@
 """The laboratory in headless Chromium: the chart holds one frame a generation and plays in
-the browser, a changed knob rewrites the address, and the whole page stays within its
-250 KiB budget over the websocket."""
+the browser, a changed knob rewrites the address, the chart paints before the knobs come,
+and the whole page stays within its 250 KiB budget over the websocket."""
 
 from __future__ import annotations
 
@@ -78,8 +78,67 @@ def test_the_page_at_100_generations_sends_at_most_250_kib(app_url, page):
 
     page.on("websocket", count)
     page.goto(f"{app_url}/lab?lang=en")  # the defaults: 100 generations
+    # The whole page: the knobs and the three measures come in a second run, after the
+    # histogram has painted (its second sending included).
+    page.wait_for_selector(".st-key-seed", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length === 4")
     wait_for_app(page)
     assert _state(page)["frames"] == 101
     total = sum(received)
     print(f"/lab at 100 generations: {total / 1024:.1f} KiB over the websocket")
     assert 50 * 1024 < total <= BUDGET  # the charts did arrive, and no more than allowed
+
+
+# Stamps, in the page itself, when the histogram first holds a drawn trace and when the
+# first knob arrives; and marks the histogram's node, to tell a redraw from a new chart.
+ORDER = """
+(() => {
+  window.__order = {};
+  const tick = () => {
+    const plot = document.querySelector("CHART");
+    if (plot && !window.__order.chart && plot.querySelector(".main-svg .trace")) {
+      window.__order.chart = performance.now();
+      plot.__first = true;
+    }
+    if (!window.__order.knobs && document.querySelector(".st-key-seed"))
+      window.__order.knobs = performance.now();
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();
+""".replace("CHART", CHART)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_chart_paints_first_and_the_knobs_follow_by_themselves(app_url, browser, width):
+    """A first view sends the histogram alone; the page's player asks for the rest once it
+    has painted (ui/sections.py). The visitor does nothing: the knobs, the presets and the
+    measures come, the chart stays the same node, and on a phone it comes before the knobs.
+    """
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_init_script(ORDER)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        tab.goto(f"{app_url}/lab?lang=fr&generations=40")
+        tab.wait_for_function("window.__order.chart && window.__order.knobs", timeout=60_000)
+        wait_for_app(tab)
+        tab.wait_for_function("document.querySelectorAll('.js-plotly-plot').length === 4")
+        order = tab.evaluate("window.__order")
+        same_chart = tab.evaluate(f"document.querySelector('{CHART}').__first === true")
+        presets = tab.locator(".st-key-lab_presets [data-testid='stButton']").count()
+        chart_top, knob_top = tab.evaluate(
+            f"""[document.querySelector('{CHART}'), document.querySelector('.st-key-source')]
+                .map((el) => el.getBoundingClientRect().top)"""
+        )
+    finally:
+        context.close()
+    assert not errors, errors
+    assert order["chart"] < order["knobs"], order  # the knobs came after the first paint
+    assert same_chart, "the second run replaced the chart instead of keeping it"
+    assert presets == 5
+    if width < 640:
+        assert chart_top < knob_top, (chart_top, knob_top)  # a phone meets the chart first
+    else:
+        assert abs(chart_top - knob_top) < 150, (chart_top, knob_top)  # side by side
