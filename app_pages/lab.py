@@ -196,12 +196,15 @@ def table_columns(view: summary.LabView) -> dict[str, np.ndarray]:
     }
 
 
-def draw_chart(scenario: Scenario) -> tuple[summary.LabView, object, list, str, dict]:
+def draw_chart(
+    scenario: Scenario, *, probe: bool
+) -> tuple[summary.LabView, object, list, str, dict]:
     """The histogram of the run shown and its sentence (with the table, folded); returns
-    the view, the histogram, the measures' figures, the sentence and the table's columns."""
+    the view, the histogram, the measures' figures, the sentence and the table's columns.
+    ``probe``: mount the reduced-motion probe under the chart (``present.chart``)."""
     view = load_view(scenario)
     figure, measure_figures = figures(scenario, current_language(), view)
-    present.chart(figure, key="lab_histogram")
+    present.chart(figure, key="lab_histogram", probe=probe)
     sentence = summary.sentence(
         view.generations,
         view.final_spread,
@@ -335,7 +338,9 @@ else:
 # widgets only show them.
 scenario = scenario_of(values)
 with charts, st.container(key=style.CHART_FIRST_KEY):
-    view, figure, measure_figures, sentence, columns = draw_chart(scenario)
+    # The reduced-motion probe's code comes with the rest: until it reports, the
+    # stylesheet hides the animation from visitors who asked for less motion.
+    view, figure, measure_figures, sentence, columns = draw_chart(scenario, probe=not later)
     sections.player()
     if later:
         sections.ask_later(PAGE)
