@@ -125,7 +125,7 @@ def histogram_figure(
     if len(names) > LABELLED_STEPS:
         # Too many steps to label: the frame's title names the generation. Unlabelled steps
         # and no current-value line also spare plotly.js measuring two texts a step before
-        # the first paint (80 of the 200 ms of a cold draw with 101 frames, in Chromium).
+        # the first paint (70 of the 210 ms of a cold draw with 101 frames, in Chromium).
         for step_spec in slider["steps"]:
             step_spec["label"] = ""
         slider["currentvalue"] = {"visible": False}

@@ -33,7 +33,14 @@ pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONF = ROOT / "deploy" / "nginx.conf"
 # What a browser says while its server is gone; expected after the kill, nothing else is.
-_DISCONNECT = re.compile(r"websocket|_stcore|ERR_CONNECTION|Failed to load resource|502", re.I)
+# What a page may log while its replica is gone and until it reruns on the survivor: the
+# lost connection, and files that lived in the dead replica's memory (a download button
+# checks its file's address again once reconnected: the survivor has no such file yet).
+_DISCONNECT = re.compile(
+    r"websocket|_stcore|ERR_CONNECTION|Failed to load resource|502"
+    r"|Download Button (fetch|source) error",
+    re.I,
+)
 
 
 def proxy_conf(text: str, listen: int, replicas: list[int], prefix: Path) -> str:
