@@ -289,12 +289,6 @@ def draw_hidden_knobs() -> None:
         widget(PAGE, key)
 
 
-def keep_knob_values(values: dict) -> None:
-    """A widget that is not drawn loses its state at the end of the run: keep the values."""
-    for key in SCENARIO_KEYS:
-        st.session_state[key] = values[key]
-
-
 def draw_measures(view: summary.LabView, measure_figures: list) -> None:
     with chrome.section("measures"):
         st.subheader(t("lab.measures.heading"))
@@ -353,7 +347,7 @@ with charts, st.container(key=style.CHART_FIRST_KEY):
             share.downloads(figure, columns, name="lab", title=t("lab.title"), caption=sentence)
 with controls:
     if later:
-        keep_knob_values(values)
+        state.keep_undrawn(values, SCENARIO_KEYS)
     elif knobs:
         draw_knobs(values)
     else:

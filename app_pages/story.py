@@ -204,10 +204,8 @@ if settings.open and chrome.shows("controls"):
     columns = settings.columns(len(KNOBS))
     chosen = {key: widget(PAGE, key, container=c) for key, c in zip(KNOBS, columns, strict=True)}
 else:
-    # A widget that is not drawn loses its state at the end of the run: keep the values.
     chosen = values
-    for key in KNOBS:
-        st.session_state[key] = values[key]
+    state.keep_undrawn(values, KNOBS)
 state.sync_url(PAGE, chosen)
 
 if chrome.shows("prose"):

@@ -74,6 +74,13 @@ def _sent_by_reconnected_browser() -> set[str]:
     return {key for key in registry.REGISTRY if any(wid.endswith(f"-{key}") for wid in states)}
 
 
+def keep_undrawn(values: dict[str, Any], keys) -> None:
+    """A widget that is not drawn loses its state at the end of the run: keep the values
+    of these ``keys`` for the run that draws them again."""
+    for key in keys:
+        st.session_state[key] = values[key]
+
+
 def reconnected() -> bool:
     """Whether this run's session was started by a browser that reconnected to a new
     server, carrying its widgets' values: they take them only once they are drawn."""
