@@ -185,6 +185,7 @@ export default function ({ data, setStateValue }) {
 """
 _motion_probe = st.components.v2.component("copy_motion_probe", js=_MOTION_PROBE_JS)
 LESS_MOTION = "_less_motion"  # session state: the visitor's system asks for reduced motion
+_MOTION_DRAWN = "_less_motion_drawn"  # LESS_MOTION as the page's last whole run drew it
 
 
 def _remember_motion(probe_key: str) -> None:
@@ -197,12 +198,21 @@ def _probe_motion(key: str) -> None:
     """Mount the reduced-motion probe under chart ``key``: after the chart, so that its code
     loads once the chart's own is on its way. A report reruns the page (``LESS_MOTION``)."""
     probe_key = f"less_motion_{key}"
+    st.session_state[_MOTION_DRAWN] = bool(st.session_state.get(LESS_MOTION, False))
     with st.container(key=f"{style.MOTION_PROBE}_{key}"):
         _motion_probe(
             key=probe_key,
             data=bool(st.session_state.get(LESS_MOTION, False)),
             on_less_change=functools.partial(_remember_motion, probe_key),
         )
+
+
+def motion_changed() -> bool:
+    """Whether the reduced-motion report came after the page's probed chart was drawn, in
+    a run of a fragment alone: that chart, drawn for the other setting, needs the whole
+    page drawn again."""
+    drawn = st.session_state.get(_MOTION_DRAWN)
+    return drawn is not None and drawn != bool(st.session_state.get(LESS_MOTION, False))
 
 
 def chart(fig: go.Figure, *, key: str, count: int = 6, probe: bool = True) -> None:

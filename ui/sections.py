@@ -263,6 +263,11 @@ def _later(page: str, names: tuple[str, ...], probe: bool) -> None:
     if not ready(page):
         ask_later(page)
         return
+    if present.motion_changed():
+        # The probe's report can reach the server with the click that runs this fragment
+        # (both in one rerun, of the fragment alone): the page's first chart, drawn in
+        # motion, would stay hidden from a visitor who asked for still pictures.
+        st.rerun()
     for index, name in enumerate(names):
         render(page, _REGISTRY[(page, name)], probe=probe and index == 0)
 
