@@ -75,14 +75,21 @@ def _cached_view(scenario: Scenario, _compute) -> summary.LabView:
     return _compute()
 
 
-def load_view(scenario: Scenario) -> summary.LabView:
-    """The run's view from the cache, or computed now with a progress bar.
+def load_view(scenario: Scenario):
+    """The run's view, and the container its chart goes in.
+
+    A cached view comes with a new container. A view computed now shows its progress bar
+    in an ``st.empty`` that then becomes the container. Either way the chart sits in one
+    container at the same place, and a chart that has not moved is kept by the browser:
+    on a cold cache the bar moved it down a place, and the held-back view's second run
+    drew it anew. (A slot sent in every run did the same whenever the browser rendered the
+    empty slot between two messages.)
 
     The run is computed outside the cached function, so that the progress bar it writes
     is not recorded and replayed by the cache on later hits.
     """
     try:
-        return _cached_view(scenario, _not_cached)
+        return _cached_view(scenario, _not_cached), st.container()
     except _NotCached:
         pass
     text = t(
@@ -90,7 +97,8 @@ def load_view(scenario: Scenario) -> summary.LabView:
         replicas=fmt_int(scenario.replicas),
         generations=fmt_int(scenario.generations),
     )
-    bar = st.progress(0.0, text=text)
+    slot = st.empty()
+    bar = slot.progress(0.0, text=text)
     last = [monotonic()]
 
     def progress(done: float) -> None:
@@ -100,8 +108,7 @@ def load_view(scenario: Scenario) -> summary.LabView:
 
     run = simulate(scenario, progress=progress)
     view = summary.lab_view(run, frame_generations(scenario.generations))
-    bar.empty()
-    return _cached_view(scenario, lambda: view)
+    return _cached_view(scenario, lambda: view), slot.container()
 
 
 def scenario_of(values: dict) -> Scenario:
@@ -202,9 +209,10 @@ def draw_chart(
     """The histogram of the run shown and its sentence (with the table, folded); returns
     the view, the histogram, the measures' figures, the sentence and the table's columns.
     ``probe``: mount the reduced-motion probe under the chart (``present.chart``)."""
-    view = load_view(scenario)
+    view, place = load_view(scenario)
     figure, measure_figures = figures(scenario, current_language(), view)
-    present.chart(figure, key="lab_histogram", probe=probe)
+    with place:
+        present.chart(figure, key="lab_histogram", probe=probe)
     sentence = summary.sentence(
         view.generations,
         view.final_spread,

@@ -450,6 +450,17 @@ def test_a_long_mixture_run_is_capped_and_said_so(english):
     assert len(frames) == MAX_FRAMES and frames[-1]["name"] == str(cap)  # evenly skipped
 
 
+def _place(block, key: str, path: tuple[int, ...] = ()) -> tuple[int, ...] | None:
+    """Where the element ``key`` sits in the page: its index in each enclosing block."""
+    for index, child in getattr(block, "children", {}).items():
+        if getattr(child, "key", None) == key:
+            return (*path, index)
+        found = _place(child, key, (*path, index))
+        if found is not None:
+            return found
+    return None
+
+
 def test_a_first_view_sends_the_chart_first_and_the_rest_when_asked(english):
     """The first run sends the title, the histogram and its sentence, and the hidden
     button the browser's player clicks once the chart has painted; the second run brings
@@ -457,26 +468,30 @@ def test_a_first_view_sends_the_chart_first_and_the_rest_when_asked(english):
     way through, with the same histogram (tests/browser/test_lab.py checks the browser)."""
     use_language("en")
     at = AppTest.from_file(str(APP), default_timeout=120)
-    at.query_params.update({"lang": "en", "generations": "12", "seed": "3"})
+    at.query_params.update({"lang": "en", "generations": "12", "seed": "27183"})
     at.switch_page("app_pages/lab.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     first = _main_chart(at)
+    # a scenario no other test runs: this first run computes it, with a progress bar
+    first_place = _place(at.main, "lab_histogram")
     assert {c.key for c in at.get("plotly_chart")} == {"lab_histogram"}
     assert [b.key for b in at.button] == ["sections_later_lab_go"]
     assert not at.select_slider and not at.selectbox and not at.get("popover")
-    assert _query(at) == {"lang": "en", "generations": "12", "seed": "3"}
+    assert _query(at) == {"lang": "en", "generations": "12", "seed": "27183"}
 
     at.button(key="sections_later_lab_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert _main_chart(at) == first
+    # where the bar was, the chart is: the browser keeps a chart that has not moved
+    assert _place(at.main, "lab_histogram") == first_place
     assert {c.key for c in at.get("plotly_chart")} == {
         "lab_histogram",
         "lab_spread",
         "lab_tails",
         "lab_distance",
     }
-    assert at.select_slider(key="generations").value == 12 and at.slider(key="seed").value == 3
+    assert at.select_slider(key="generations").value == 12 and at.slider(key="seed").value == 27183
     assert len([b for b in at.button if str(b.key).startswith("preset_")]) == len(presets.PRESETS)
     assert at.get("popover") and "sections_later_lab_go" not in [b.key for b in at.button]
     # Whole once, whole after: a knob turned reruns the whole page.
