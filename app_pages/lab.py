@@ -12,6 +12,7 @@ from time import monotonic
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lib import presets, summary
 from lib.engine import Scenario, default_replicas, simulate
@@ -75,7 +76,7 @@ def _cached_view(scenario: Scenario, _compute) -> summary.LabView:
     return _compute()
 
 
-def load_view(scenario: Scenario):
+def load_view(scenario: Scenario) -> tuple[summary.LabView, DeltaGenerator]:
     """The run's view, and the container its chart goes in.
 
     A cached view comes with a new container. A view computed now shows its progress bar
